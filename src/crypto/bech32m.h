@@ -1,0 +1,37 @@
+/* Bech32m (BIP350) and Rostra addresses.
+ *
+ * An address is the bech32m encoding, with HRP "ro" (main), "tro"
+ * (testnet) or "rro" (regtest), of the version symbol 0 followed by the
+ * 32-byte x-only public key regrouped into 5-bit symbols.
+ */
+#ifndef ROSTRA_CRYPTO_BECH32M_H
+#define ROSTRA_CRYPTO_BECH32M_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/key.h"
+
+#define BECH32M_MAX_LEN 90    /* longest string, BIP173 limit */
+#define BECH32M_HRP_MAX 83
+#define ADDRESS_MAX_LEN 91    /* including the terminating NUL */
+
+/* Encode 5-bit symbols data[0..len) under hrp (lower-case ASCII 33..126).
+ * Out: out (NUL-terminated, size cap). Returns false if the result would
+ * exceed BECH32M_MAX_LEN or cap, or an input is out of range. */
+bool bech32m_encode(char *out, size_t cap, const char *hrp,
+		    const uint8_t *data, size_t len);
+/* Decode a bech32m string (all lower or all upper case). Out: hrp (lower
+ * case, NUL-terminated, size hrp_cap), data (5-bit symbols, size data_cap),
+ * *data_len. Returns false on any invalid input; outputs are then empty. */
+bool bech32m_decode(char *hrp, size_t hrp_cap, uint8_t *data, size_t *data_len,
+		    size_t data_cap, const char *str);
+
+/* The address of pk under hrp. Out: out (size ADDRESS_MAX_LEN). */
+bool address_encode(char out[ADDRESS_MAX_LEN], const char *hrp, const struct pubkey *pk);
+/* Parse an address that must carry hrp, version 0 and a valid x-only key.
+ * Out: pk (zeroed on failure). */
+bool address_decode(struct pubkey *pk, const char *hrp, const char *str);
+
+#endif
