@@ -1,7 +1,10 @@
 /* BIP340 keys, signatures and verification through libsecp256k1.
  *
  * An account or validator is an x-only public key (32 bytes). Secret keys
- * are 32 bytes; every function wipes the secret material it copies.
+ * are 32 bytes; every function wipes the secret material it copies. All
+ * functions use the one randomised context made by crypto_init(), which
+ * must have run (asserted), and are thread-safe. A message pointer may be
+ * NULL when its length is 0.
  */
 #ifndef ROSTRA_CRYPTO_KEY_H
 #define ROSTRA_CRYPTO_KEY_H
@@ -32,13 +35,17 @@ bool key_pubkey_valid(const struct pubkey *pk);
 /* Overwrite a secret key with zeros in a way the compiler keeps. */
 void key_wipe(struct seckey *sk);
 
-/* BIP340 signature of msg[0..len) (any length). aux is the 32 bytes of
+/* BIP340 signature of msg[0..len) (any length; BIP340 variable-length
+ * signing, the message is not pre-hashed here). aux is the 32 bytes of
  * auxiliary randomness; NULL draws fresh random bytes. Out: sig. Returns
- * false (sig zeroed) if sk is invalid. The signature is verified before it
- * is returned, as libsecp256k1 recommends against fault attacks. */
+ * false (sig zeroed) if sk is invalid, if aux is NULL and no entropy is
+ * available, or if the new signature fails to verify. The signature is
+ * verified before it is returned, as libsecp256k1 recommends against fault
+ * attacks. */
 bool key_sign(uint8_t sig[SIG_LEN], const struct seckey *sk,
 	      const uint8_t *msg, size_t len, const uint8_t aux[32]);
-/* True if sig is a valid BIP340 signature of msg[0..len) by pk. */
+/* True if sig is a valid BIP340 signature of msg[0..len) by pk; false
+ * also when pk is not a valid x-only key. */
 bool key_verify(const uint8_t sig[SIG_LEN], const uint8_t *msg, size_t len,
 		const struct pubkey *pk);
 
