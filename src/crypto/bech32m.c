@@ -1,0 +1,264 @@
+/* Bech32m (BIP350) strings and Rostra addresses, from the BIP's description.
+ *
+ * The input is a C string of at most BECH32M_MAX_LEN characters, so it is
+ * read character by character with an explicit bound rather than through
+ * struct reader (which reads binary fields). */
+#include "crypto/bech32m.h"
+
+#include <string.h>
+
+#define BECH32M_CONST 0x2bc830a3u
+#define BECH32M_CHECKSUM_LEN 6
+/* An address: the version symbol, then 256 bits in 52 5-bit groups. */
+#define ADDRESS_VERSION 0
+#define ADDRESS_DATA_LEN (1 + (PUBKEY_LEN * 8 + 4) / 5)
+
+static const char bech32m_charset[32] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+/* The value of a lower-case data character, or -1. */
+static int bech32m_char_value(unsigned char c)
+{
+	const char *p;
+
+	if (c == 0)
+		return -1;
+	p = memchr(bech32m_charset, c, sizeof(bech32m_charset));
+	return p == NULL ? -1 : (int)(p - bech32m_charset);
+}
+
+static uint32_t bech32m_polymod_step(uint32_t chk, uint8_t v)
+{
+	static const uint32_t gen[5] = {
+		0x3b6a57b2u, 0x26508e6du, 0x1ea119fau, 0x3d4233ddu, 0x2a1462b3u
+	};
+	uint32_t top = chk >> 25;
+	int i;
+
+	chk = ((chk & 0x1ffffffu) << 5) ^ v;
+	for (i = 0; i < 5; i++)
+		if ((top >> i) & 1u)
+			chk ^= gen[i];
+	return chk;
+}
+
+/* The checksum state after the expanded hrp and the data symbols. hrp is
+ * lower case (the checksum is defined over the lower-case form). */
+static uint32_t bech32m_polymod(const char *hrp, size_t hrp_len,
+				const uint8_t *data, size_t len)
+{
+	uint32_t chk = 1;
+	size_t i;
+
+	for (i = 0; i < hrp_len; i++)
+		chk = bech32m_polymod_step(chk, (uint8_t)((unsigned char)hrp[i] >> 5));
+	chk = bech32m_polymod_step(chk, 0);
+	for (i = 0; i < hrp_len; i++)
+		chk = bech32m_polymod_step(chk, (uint8_t)((unsigned char)hrp[i] & 31));
+	for (i = 0; i < len; i++)
+		chk = bech32m_polymod_step(chk, data[i]);
+	return chk;
+}
+
+/* True if hrp is 1..BECH32M_HRP_MAX characters in 33..126, none upper case
+ * (an encoder writes lower case only). Out: *len. */
+static bool bech32m_hrp_ok(size_t *len, const char *hrp)
+{
+	size_t i;
+
+	for (i = 0; hrp[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)hrp[i];
+		if (i >= BECH32M_HRP_MAX || c < 33 || c > 126 || (c >= 'A' && c <= 'Z'))
+			return false;
+	}
+	*len = i;
+	return i > 0;
+}
+
+bool bech32m_encode(char *out, size_t cap, const char *hrp,
+		    const uint8_t *data, size_t len)
+{
+	size_t hrp_len = 0, total, i, o;
+	uint32_t chk;
+
+	if (cap > 0)
+		out[0] = '\0';
+	if (!bech32m_hrp_ok(&hrp_len, hrp) || len > BECH32M_MAX_LEN)
+		return false;
+	total = hrp_len + 1 + len + BECH32M_CHECKSUM_LEN;
+	if (total > BECH32M_MAX_LEN || total >= cap)
+		return false;
+	for (i = 0; i < len; i++)
+		if (data[i] > 31)
+			return false;
+	chk = bech32m_polymod(hrp, hrp_len, data, len);
+	for (i = 0; i < BECH32M_CHECKSUM_LEN; i++)
+		chk = bech32m_polymod_step(chk, 0);
+	chk ^= BECH32M_CONST;
+	memcpy(out, hrp, hrp_len);
+	o = hrp_len;
+	out[o++] = '1';
+	for (i = 0; i < len; i++)
+		out[o++] = bech32m_charset[data[i]];
+	for (i = 0; i < BECH32M_CHECKSUM_LEN; i++)
+		out[o++] = bech32m_charset[(chk >> (5 * (5 - i))) & 31];
+	out[o] = '\0';
+	return true;
+}
+
+/* Check the characters of str (length at most BECH32M_MAX_LEN, no mixed
+ * case) and copy them lower-cased. Out: low (size BECH32M_MAX_LEN + 1),
+ * *len. */
+static bool bech32m_lower(char *low, size_t *len, const char *str)
+{
+	bool lower = false, upper = false;
+	size_t i;
+
+	for (i = 0; str[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)str[i];
+		if (i >= BECH32M_MAX_LEN || c < 33 || c > 126)
+			return false;
+		if (c >= 'a' && c <= 'z')
+			lower = true;
+		if (c >= 'A' && c <= 'Z') {
+			upper = true;
+			c = (unsigned char)(c - 'A' + 'a');
+		}
+		low[i] = (char)c;
+	}
+	low[i] = '\0';
+	*len = i;
+	return !(lower && upper);
+}
+
+bool bech32m_decode(char *hrp, size_t hrp_cap, uint8_t *data, size_t *data_len,
+		    size_t data_cap, const char *str)
+{
+	char low[BECH32M_MAX_LEN + 1];
+	uint8_t vals[BECH32M_MAX_LEN];
+	size_t len = 0, sep, nvals, i;
+
+	if (hrp_cap > 0)
+		hrp[0] = '\0';
+	*data_len = 0;
+	if (!bech32m_lower(low, &len, str))
+		return false;
+	sep = len;
+	for (i = len; i > 0; i--) {
+		if (low[i - 1] == '1') {
+			sep = i - 1;
+			break;
+		}
+	}
+	/* No separator, empty HRP, or fewer than 6 checksum characters. */
+	if (sep == len || sep == 0 || len - sep - 1 < BECH32M_CHECKSUM_LEN)
+		return false;
+	nvals = len - sep - 1;
+	for (i = 0; i < nvals; i++) {
+		int v = bech32m_char_value((unsigned char)low[sep + 1 + i]);
+		if (v < 0)
+			return false;
+		vals[i] = (uint8_t)v;
+	}
+	if (bech32m_polymod(low, sep, vals, nvals) != BECH32M_CONST)
+		return false;
+	nvals -= BECH32M_CHECKSUM_LEN;
+	if (sep >= hrp_cap || nvals > data_cap)
+		return false;
+	memcpy(hrp, low, sep);
+	hrp[sep] = '\0';
+	if (nvals > 0)
+		memcpy(data, vals, nvals);
+	*data_len = nvals;
+	return true;
+}
+
+/* Regroup in[0..len) from 8-bit to 5-bit groups, zero-padding the last.
+ * Out: out (size cap), *out_len. */
+static bool address_to_5bit(uint8_t *out, size_t cap, size_t *out_len,
+			    const uint8_t *in, size_t len)
+{
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		acc = (acc << 8) | in[i];
+		bits += 8;
+		while (bits >= 5) {
+			bits -= 5;
+			if (n >= cap)
+				return false;
+			out[n++] = (uint8_t)((acc >> bits) & 31);
+		}
+		acc &= (1u << bits) - 1;
+	}
+	if (bits > 0) {
+		if (n >= cap)
+			return false;
+		out[n++] = (uint8_t)((acc << (5 - bits)) & 31);
+	}
+	*out_len = n;
+	return true;
+}
+
+/* Regroup 5-bit groups into bytes. Fails on padding of 5 or more bits, on
+ * non-zero padding bits, and when the result passes cap. Out: out, *out_len. */
+static bool address_from_5bit(uint8_t *out, size_t cap, size_t *out_len,
+			      const uint8_t *in, size_t len)
+{
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		acc = (acc << 5) | in[i];
+		bits += 5;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n >= cap)
+				return false;
+			out[n++] = (uint8_t)((acc >> bits) & 0xff);
+		}
+		acc &= (1u << bits) - 1;
+	}
+	if (bits >= 5 || acc != 0)
+		return false;
+	*out_len = n;
+	return true;
+}
+
+bool address_encode(char out[ADDRESS_MAX_LEN], const char *hrp, const struct pubkey *pk)
+{
+	uint8_t data[ADDRESS_DATA_LEN];
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (!key_pubkey_valid(pk))
+		return false;
+	data[0] = ADDRESS_VERSION;
+	if (!address_to_5bit(data + 1, sizeof(data) - 1, &n, pk->b, PUBKEY_LEN))
+		return false;
+	return bech32m_encode(out, ADDRESS_MAX_LEN, hrp, data, 1 + n);
+}
+
+bool address_decode(struct pubkey *pk, const char *hrp, const char *str)
+{
+	char got_hrp[BECH32M_HRP_MAX + 1];
+	uint8_t data[BECH32M_MAX_LEN];
+	uint8_t key[BECH32M_MAX_LEN * 5 / 8]; /* room for any decoded string */
+	struct pubkey cand;
+	size_t n = 0, klen = 0;
+
+	memset(pk, 0, sizeof(*pk));
+	if (!bech32m_decode(got_hrp, sizeof(got_hrp), data, &n, sizeof(data), str))
+		return false;
+	if (strcmp(got_hrp, hrp) != 0 || n < 1 || data[0] != ADDRESS_VERSION)
+		return false;
+	if (!address_from_5bit(key, sizeof(key), &klen, data + 1, n - 1) || klen != PUBKEY_LEN)
+		return false;
+	memcpy(cand.b, key, PUBKEY_LEN);
+	if (!key_pubkey_valid(&cand))
+		return false;
+	*pk = cand;
+	return true;
+}
