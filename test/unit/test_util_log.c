@@ -383,7 +383,8 @@ static void test_log_names(void)
 		CHECK(log_category_parse(&m, cats[i].name) == cats[i].ok);
 		CHECK(m == cats[i].mask);
 		if (cats[i].ok && cats[i].mask && cats[i].mask != LOG_CAT_ALL)
-			CHECK(strcmp(log_category_name(m), cats[i].name) == 0);
+			CHECK(log_category_name(m) != NULL &&
+			      strcmp(log_category_name(m), cats[i].name) == 0);
 	}
 	CHECK(log_category_name(0) == NULL);
 	CHECK(log_category_name(LOG_CAT_NET | LOG_CAT_P2P) == NULL);
