@@ -24,6 +24,8 @@ bool chain_id_valid(const uint8_t *s, size_t len)
 	if (len < CHAIN_ID_MIN_LEN || len > CHAIN_ID_MAX_LEN)
 		return false;
 	size_t name_len = len - CHAIN_ID_HEX_LEN - 1;
+	if (name_len > CHAIN_ID_NAME_MAX)
+		return false;
 	for (size_t i = 0; i < name_len; i++)
 		if (!is_lower(s[i]))
 			return false;

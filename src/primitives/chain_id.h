@@ -3,7 +3,10 @@
  * every vote and proposal signs one, so that nothing signed for one chain
  * is accepted on another (a relaunched testnet gets a new id).
  *
- * A valid chain id is 10 to 26 bytes matching ^[a-z]{1,16}-[0-9a-f]{8}$.
+ * A valid chain id matches ^[a-z]{1,16}-[0-9a-f]{8}$ (so it is 10 to 25
+ * bytes). On the wire it is a length-prefixed field whose length must be
+ * 10 to 26 (CHAIN_ID_MIN_LEN, CHAIN_ID_MAX_LEN: the protocol's stated
+ * bound, checked before the bytes are read), then the pattern is checked.
  */
 #ifndef ROSTRA_PRIMITIVES_CHAIN_ID_H
 #define ROSTRA_PRIMITIVES_CHAIN_ID_H
