@@ -1,26 +1,21 @@
+/* The option table, the values read (from any source), the command line,
+ * the getters and network selection. rostra.conf is read by args_config.c,
+ * -help written by args_help.c. */
 #include "config.h"
 
 #include "util/args.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/args_internal.h"
 #include "util/buf.h"
 #include "util/checked.h"
 #include "util/parse.h"
 
 const char *const args_chain_names[] = { "main", "testnet", "regtest", NULL };
-#define ARGS_NCHAINS 3
-
-/* Where a value came from, lowest precedence first. */
-enum args_layer {
-	ARGS_LAYER_TOP = 0,                         /* config, outside sections */
-	ARGS_LAYER_SECTION,                         /* + chain index: [main]... */
-	ARGS_LAYER_CLI = ARGS_LAYER_SECTION + ARGS_NCHAINS,
-};
 
 /* One value as given. Entries are kept in arrival order; the getters pick
  * from them by layer, so the precedence rule lives in one place
@@ -51,9 +46,7 @@ static void args_bug(const char *what, const char *name)
 	abort();
 }
 
-static void args_err(char *err, size_t errcap, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void args_err(char *err, size_t errcap, const char *fmt, ...)
+void args_err(char *err, size_t errcap, const char *fmt, ...)
 {
 	va_list ap;
 	if (errcap == 0)
@@ -63,10 +56,7 @@ static void args_err(char *err, size_t errcap, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* A copy of s (len bytes) fit for a one-line message: bytes outside
- * printable ASCII as \xNN, cut at 64 input bytes with "...". */
-#define ARGS_QUOTE_LEN (64 * 4 + 4)
-static void args_quote(char out[ARGS_QUOTE_LEN], const char *s, size_t len)
+void args_quote(char out[ARGS_QUOTE_LEN], const char *s, size_t len)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < len && i < 64; i++) {
@@ -222,13 +212,22 @@ struct args *args_create(const struct args_option *table, size_t n)
 	return a;
 }
 
-/* Drop entries and positional arguments back to the given counts. */
-static void args_truncate(struct args *a, size_t ne, size_t npos)
+void args_truncate(struct args *a, size_t ne, size_t npos)
 {
 	while (a->ne > ne)
 		free(a->e[--a->ne].text);
 	while (a->npos > npos)
 		free(a->pos[--a->npos]);
+}
+
+size_t args_entry_count(const struct args *a)
+{
+	return a->ne;
+}
+
+size_t args_positional_mark(const struct args *a)
+{
+	return a->npos;
 }
 
 void args_destroy(struct args *a)
@@ -274,12 +273,6 @@ static bool args_add_entry(struct args *a, size_t opt, int layer, bool clear,
 
 /* --------------------------------------------------------------- assign */
 
-/* How the caller names a key in messages: "-port" or "'port'". */
-struct args_src {
-	int layer;
-	const char *dash;   /* "-" on the command line, "" in a file */
-	const char *quote;  /* "" on the command line, "'" in a file */
-};
 
 /* The value part of args_assign: o (table index i) was named as qk, negated
  * or not, with value (NULL: none given, only on the command line). */
@@ -325,9 +318,7 @@ static bool args_assign_value(struct args *a, const struct args_src *src,
 	return ok;
 }
 
-/* Record key (with value, or none when value is NULL) from src.
- * Out: err on failure. */
-static bool args_assign(struct args *a, const struct args_src *src,
+bool args_assign(struct args *a, const struct args_src *src,
                         const char *key, const char *value,
                         char *err, size_t errcap)
 {
@@ -424,176 +415,6 @@ bool args_parse_argv(struct args *a, int argc, char *const *argv,
 		}
 	}
 	return true;
-}
-
-/* ---------------------------------------------------------------- config */
-
-static bool args_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* Trim s in place; returns the start, and NUL-terminates the end. */
-static char *args_trim(char *s, size_t len)
-{
-	while (len > 0 && args_is_space(*s)) {
-		s++;
-		len--;
-	}
-	while (len > 0 && args_is_space(s[len - 1]))
-		len--;
-	s[len] = '\0';
-	return s;
-}
-
-/* A "[name]" line. Out: *layer. */
-static bool args_config_section(const char *line, int *layer, char *msg, size_t cap)
-{
-	size_t len = strlen(line);
-	char q[ARGS_QUOTE_LEN];
-	args_quote(q, line, len);
-	if (len < 2 || line[len - 1] != ']') {
-		args_err(msg, cap, "malformed section header '%s'", q);
-		return false;
-	}
-	for (int c = 0; c < ARGS_NCHAINS; c++) {
-		const char *nm = args_chain_names[c];
-		if (strlen(nm) == len - 2 && memcmp(nm, line + 1, len - 2) == 0) {
-			*layer = ARGS_LAYER_SECTION + c;
-			return true;
-		}
-	}
-	args_err(msg, cap, "unknown section '%s' (expected [main], [testnet] or [regtest])", q);
-	return false;
-}
-
-/* One line (NUL-terminated, trimmed by this function). In/out: *layer the
- * current section. Out: msg on failure, without the file:line prefix. */
-static bool args_config_line(struct args *a, char *raw, size_t len, int *layer,
-                             char *msg, size_t cap)
-{
-	char *line = args_trim(raw, len);
-	if (line[0] == '\0' || line[0] == '#')
-		return true;
-	if (line[0] == '[')
-		return args_config_section(line, layer, msg, cap);
-	char *eq = strchr(line, '=');
-	if (eq == NULL) {
-		char q[ARGS_QUOTE_LEN];
-		args_quote(q, line, strlen(line));
-		args_err(msg, cap, "expected key=value, found '%s'", q);
-		return false;
-	}
-	char *key = args_trim(line, (size_t)(eq - line));
-	char *value = args_trim(eq + 1, strlen(eq + 1));
-	if (key[0] == '\0') {
-		args_err(msg, cap, "missing key before '='");
-		return false;
-	}
-	struct args_src src = { *layer, "", "'" };
-	return args_assign(a, &src, key, value, msg, cap);
-}
-
-bool args_read_config_string(struct args *a, const char *name,
-                             const char *data, size_t len,
-                             char *err, size_t errcap)
-{
-	char *buf = malloc(ARGS_MAX_LINE + 1);
-	char msg[512];
-	size_t ne = a->ne, lineno = 0, pos = 0;
-	int layer = ARGS_LAYER_TOP;
-	bool ok = true;
-
-	if (buf == NULL) {
-		args_err(err, errcap, "%s: out of memory", name);
-		return false;
-	}
-	if (len > ARGS_MAX_CONFIG) {
-		args_err(err, errcap, "%s: file too large (more than %zu bytes)",
-		         name, ARGS_MAX_CONFIG);
-		ok = false;
-	}
-	/* A UTF-8 byte-order mark, as some editors write, is not a key. */
-	if (ok && len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		pos = 3;
-	while (ok && pos < len) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
-		lineno++;
-		if (n > ARGS_MAX_LINE) {
-			args_err(msg, sizeof(msg), "line too long (more than %d bytes)",
-			         ARGS_MAX_LINE);
-			ok = false;
-		} else if (memchr(data + pos, '\0', n) != NULL) {
-			args_err(msg, sizeof(msg), "NUL byte in line");
-			ok = false;
-		} else {
-			memcpy(buf, data + pos, n);
-			buf[n] = '\0';
-			ok = args_config_line(a, buf, n, &layer, msg, sizeof(msg));
-		}
-		if (!ok)
-			args_err(err, errcap, "%s:%zu: %s", name, lineno, msg);
-		pos += n + (nl != NULL);
-	}
-	free(buf);
-	if (!ok)
-		args_truncate(a, ne, a->npos);
-	return ok;
-}
-
-/* Read the file at path, at most ARGS_MAX_CONFIG bytes plus one to detect a
- * larger file. Out: *data (malloc'd), *len, *missing (ENOENT), err. */
-static bool args_slurp(const char *path, char **data, size_t *len, bool *missing,
-                       char *err, size_t errcap)
-{
-	*data = NULL;
-	*len = 0;
-	*missing = false;
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		*missing = errno == ENOENT;
-		args_err(err, errcap, "cannot open config file %s: %s", path, strerror(errno));
-		return false;
-	}
-	char *p = malloc(ARGS_MAX_CONFIG + 1);
-	size_t n = p ? fread(p, 1, ARGS_MAX_CONFIG + 1, f) : 0;
-	bool ok = p != NULL && !ferror(f);
-	if (!ok)
-		args_err(err, errcap, "cannot read config file %s: %s", path,
-		         p ? strerror(errno) : "out of memory");
-	fclose(f);
-	if (!ok) {
-		free(p);
-		return false;
-	}
-	*data = p;
-	*len = n;
-	return true;
-}
-
-static bool args_read_file(struct args *a, const char *path, bool must_exist,
-                           char *err, size_t errcap)
-{
-	char *data;
-	size_t len;
-	bool missing;
-	if (!args_slurp(path, &data, &len, &missing, err, errcap))
-		return missing && !must_exist;
-	bool ok = args_read_config_string(a, path, data, len, err, errcap);
-	free(data);
-	return ok;
-}
-
-bool args_read_config(struct args *a, const char *path, char *err, size_t errcap)
-{
-	return args_read_file(a, path, true, err, errcap);
-}
-
-bool args_read_config_if_exists(struct args *a, const char *path,
-                                char *err, size_t errcap)
-{
-	return args_read_file(a, path, false, err, errcap);
 }
 
 /* --------------------------------------------------------------- getters */
@@ -752,79 +573,4 @@ bool args_select_chain(struct args *a, const char **chain, char *err, size_t err
 	a->chain = want >= 0 ? want : 0;
 	*chain = args_chain_names[a->chain];
 	return true;
-}
-
-/* ------------------------------------------------------------------ help */
-
-/* Append text word-wrapped to lines of at most width columns, each starting
- * with indent spaces. */
-static void args_wrap(struct buf *out, const char *text, size_t indent, size_t width)
-{
-	size_t col = 0;
-	while (*text) {
-		while (*text == ' ')
-			text++;
-		size_t w = strcspn(text, " ");
-		if (w == 0)
-			break;
-		if (col > indent && col + 1 + w > width) {
-			buf_put_u8(out, '\n');
-			col = 0;
-		}
-		if (col == 0) {
-			for (size_t i = 0; i < indent; i++)
-				buf_put_u8(out, ' ');
-			col = indent;
-		} else {
-			buf_put_u8(out, ' ');
-			col++;
-		}
-		buf_put(out, text, w);
-		col += w;
-		text += w;
-	}
-	buf_put_u8(out, '\n');
-}
-
-static void args_help_option(struct buf *out, const struct args_option *o)
-{
-	struct buf text = BUF_INIT;
-	buf_printf(out, "  -%s", o->name);
-	if (o->kind != ARGS_BOOL) {
-		buf_puts(out, "=<");
-		if (o->meta)
-			buf_puts(out, o->meta);
-		else
-			buf_puts(out, o->kind == ARGS_INT ? "n" : "value");
-		buf_puts(out, ">");
-	}
-	buf_put_u8(out, '\n');
-	buf_puts(&text, o->help);
-	if (o->kind == ARGS_MULTI)
-		buf_puts(&text, " May be given more than once.");
-	if (o->choices) {
-		buf_puts(&text, " One of: ");
-		for (size_t i = 0; o->choices[i]; i++)
-			buf_printf(&text, "%s%s", i ? ", " : "", o->choices[i]);
-		buf_puts(&text, ".");
-	}
-	if (o->def)
-		buf_printf(&text, " (default: %s)", o->def);
-	if (buf_ok(&text))
-		args_wrap(out, (const char *)text.data, 7, 79);
-	else
-		out->failed = true;
-	buf_release(&text);
-}
-
-bool args_help(struct buf *out, const struct args_option *table, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		const struct args_option *o = &table[i];
-		if (o->kind == ARGS_HEADING)
-			buf_printf(out, "%s%s\n\n", i ? "\n" : "", o->help);
-		else if (!(o->flags & ARGS_HIDDEN))
-			args_help_option(out, o);
-	}
-	return buf_ok(out);
 }
