@@ -212,10 +212,18 @@ struct args *args_create(const struct args_option *table, size_t n)
 	return a;
 }
 
+void args_free_secret(char *s, size_t len)
+{
+	if (s == NULL)
+		return;
+	explicit_bzero(s, len == SIZE_MAX ? strlen(s) : len);
+	free(s);
+}
+
 void args_truncate(struct args *a, size_t ne, size_t npos)
 {
 	while (a->ne > ne)
-		free(a->e[--a->ne].text);
+		args_free_secret(a->e[--a->ne].text, SIZE_MAX);
 	while (a->npos > npos)
 		free(a->pos[--a->npos]);
 }

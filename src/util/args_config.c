@@ -118,7 +118,7 @@ bool args_read_config_string(struct args *a, const char *name,
 			args_err(err, errcap, "%s:%zu: %s", name, lineno, msg);
 		pos += n + (nl != NULL);
 	}
-	free(buf);
+	args_free_secret(buf, ARGS_MAX_LINE + 1);
 	if (!ok)
 		args_truncate(a, ne, args_positional_mark(a));
 	return ok;
@@ -146,7 +146,7 @@ static bool args_slurp(const char *path, char **data, size_t *len, bool *missing
 		         p ? strerror(errno) : "out of memory");
 	fclose(f);
 	if (!ok) {
-		free(p);
+		args_free_secret(p, p ? ARGS_MAX_CONFIG + 1 : 0);
 		return false;
 	}
 	*data = p;
@@ -163,7 +163,7 @@ static bool args_read_file(struct args *a, const char *path, bool must_exist,
 	if (!args_slurp(path, &data, &len, &missing, err, errcap))
 		return missing && !must_exist;
 	bool ok = args_read_config_string(a, path, data, len, err, errcap);
-	free(data);
+	args_free_secret(data, len);
 	return ok;
 }
 

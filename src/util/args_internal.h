@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/args.h"
 
@@ -35,6 +36,11 @@ bool args_assign(struct args *a, const struct args_src *src,
 size_t args_entry_count(const struct args *a);
 size_t args_positional_mark(const struct args *a);
 void args_truncate(struct args *a, size_t ne, size_t npos);
+
+/* Wipe then free s: values may be passwords (-rpcpassword), and the config
+ * text holds them too. In: len the bytes to wipe, or SIZE_MAX for
+ * strlen(s). NULL is accepted. */
+void args_free_secret(char *s, size_t len);
 
 /* snprintf into err (errcap bytes; nothing when errcap is 0). */
 void args_err(char *err, size_t errcap, const char *fmt, ...)
