@@ -50,6 +50,9 @@ bool buf_reserve(struct buf *b, size_t n)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	/* Doubling must not take the storage past the limit (plus the NUL). */
+	if (cap > buf_limit(b) + 1)
+		cap = buf_limit(b) + 1;
 	uint8_t *p = realloc(b->data, cap);
 	if (p == NULL) {
 		b->failed = true;
