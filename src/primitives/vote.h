@@ -24,7 +24,7 @@ enum vote_type {
 };
 
 #define VOTE_SIZE 141          /* encoded size of a vote */
-#define PROPOSAL_SIZE 148      /* encoded size of a proposal */
+#define PROPOSAL_SIZE 144      /* encoded size of a proposal */
 #define POL_ROUND_NONE UINT32_MAX
 
 /* A vote for block_id (all zeros: nil) at (height, round). */

@@ -246,6 +246,16 @@ static void test_vote_and_proposal_signatures(void)
 	CHECK(!proposal_verify(&p, &other));
 	p.pol_round = POL_ROUND_NONE;
 	CHECK(!proposal_verify(&p, &c));
+
+	/* The fixed sizes in vote.h and evidence.h are the encoded sizes. */
+	struct buf b = BUF_INIT;
+	struct evidence e = { v, v };
+	CHECK(vote_encode(&b, &v) && b.len == VOTE_SIZE);
+	buf_reset(&b);
+	CHECK(proposal_encode(&b, &p) && b.len == PROPOSAL_SIZE);
+	buf_reset(&b);
+	CHECK(evidence_encode(&b, &e) && b.len == EVIDENCE_SIZE);
+	buf_release(&b);
 }
 
 /* ---------------------------------------------------------- commits */
