@@ -1,5 +1,7 @@
 #include "unit.h"
 
+#include "util/hex.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,31 +111,12 @@ void unit_rand_bytes(void *out, size_t n)
 		p[i] = (uint8_t)(unit_rand() >> 56);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t unit_unhex(uint8_t *out, size_t cap, const char *hex)
 {
-	size_t n = strlen(hex);
-	if (n % 2 || n / 2 > cap) {
+	size_t n;
+	if (!hex_decode(out, cap, &n, hex)) {
 		fprintf(stderr, "unit_unhex: bad test hex\n");
 		abort();
 	}
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0) {
-			fprintf(stderr, "unit_unhex: bad test hex\n");
-			abort();
-		}
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return n / 2;
+	return n;
 }
