@@ -17,21 +17,12 @@
 
 #include "crypto/bech32m.h"
 #include "crypto/crypto.h"
+#include "fuzz.h"
 #include "crypto/key.h"
 
 #define FUZZ_MAX_INPUT 256
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (!crypto_init())
-		abort();
-	return 0;
-}
+FUZZ_INITIALIZE_CRYPTO()
 
 static void fuzz_lower(char *out, const char *s)
 {

@@ -14,9 +14,7 @@
 #include "crypto/crypto.h"
 #include "primitives/commit.h"
 #include "primitives/evidence.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static struct pubkey set_keys[MAX_VALIDATORS];
 

@@ -11,19 +11,10 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "fuzz.h"
 #include "primitives/tx.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (!crypto_init())
-		abort();
-	return 0;
-}
+FUZZ_INITIALIZE_CRYPTO()
 
 static void check_accepted(struct tx *tx, const uint8_t *data, size_t size)
 {
