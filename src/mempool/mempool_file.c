@@ -1,0 +1,336 @@
+/* Saving the mempool at shutdown and loading it at start (doc/mempool.md,
+ * "File"):
+ *
+ *   "RMPL"  version u32le (1)  count u32le
+ *   count x { time_ms u64le, varint length (1..8192), the tx encoding }
+ *   SHA-256 of every byte before it (32 bytes)
+ *
+ * A file is checked whole (checksum, header, every tx decodes, no trailing
+ * bytes) before any of it is admitted, so a corrupt file adds nothing. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "crypto/sha256.h"
+#include "mempool/mempool_internal.h"
+#include "util/buf.h"
+
+static const uint8_t file_magic[4] = { 'R', 'M', 'P', 'L' };
+#define FILE_VERSION 1
+#define FILE_HEADER 12
+#define FILE_ENTRY_MIN 10 /* time, a 1-byte length, 1 byte */
+
+/* The largest file either side accepts: an entry adds at most 10 bytes to
+ * a tx of at least 100, so twice the pool's limit is ample. */
+static size_t file_cap(const struct mempool *mp)
+{
+	size_t cap;
+	if (__builtin_mul_overflow(mp->opt.max_bytes, (size_t)2, &cap) ||
+	    __builtin_add_overflow(cap, (size_t)65536, &cap))
+		return SIZE_MAX;
+	return cap;
+}
+
+/* ------------------------------------------------------------- saving */
+
+static bool encode(const struct mempool *mp, struct buf *b, char *err, size_t errlen)
+{
+	uint8_t sum[SHA256_LEN];
+	size_t count = mempool_count(mp);
+
+	if (count > UINT32_MAX || !buf_set_max(b, file_cap(mp))) {
+		snprintf(err, errlen, "mempool too large to save");
+		return false;
+	}
+	buf_put(b, file_magic, sizeof(file_magic));
+	buf_put_u32le(b, FILE_VERSION);
+	buf_put_u32le(b, (uint32_t)count);
+	/* Each sender's run in nonce order, so that loading admits it again. */
+	for (size_t i = 0; i < mp->by_sender.nslot; i++) {
+		const struct mempool_sender *s = mp->by_sender.slot[i];
+		for (size_t j = 0; s != NULL && j < s->n; j++) {
+			buf_put_u64le(b, (uint64_t)s->txs[j]->time_ms);
+			buf_put_bytes(b, s->txs[j]->tx.raw, s->txs[j]->tx.raw_len);
+		}
+	}
+	if (buf_ok(b)) {
+		sha256(sum, b->data, b->len);
+		buf_put(b, sum, sizeof(sum));
+	}
+	if (!buf_ok(b)) {
+		snprintf(err, errlen, "out of memory encoding the mempool");
+		return false;
+	}
+	return true;
+}
+
+static bool write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Write data to tmp, synced. */
+static bool write_file(const char *tmp, const struct buf *b, char *err, size_t errlen)
+{
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool ok;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+		return false;
+	}
+	ok = write_all(fd, b->data, b->len) && fsync(fd) == 0;
+	if (!ok)
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+	if (close(fd) != 0 && ok) {
+		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+		ok = false;
+	}
+	if (!ok)
+		unlink(tmp);
+	return ok;
+}
+
+/* Sync the folder that holds path, so that the rename is durable (best
+ * effort: some file systems cannot sync a folder). */
+static void sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	struct buf d = BUF_INIT;
+	int fd;
+
+	if (slash == NULL)
+		buf_puts(&d, ".");
+	else
+		buf_put(&d, path, slash == path ? 1 : (size_t)(slash - path));
+	if (buf_ok(&d) && d.len > 0) {
+		fd = open((const char *)d.data, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)fsync(fd);
+			close(fd);
+		}
+	}
+	buf_release(&d);
+}
+
+bool mempool_save(const struct mempool *mp, char *err, size_t errlen, const char *path)
+{
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
+	bool ok = false;
+
+	buf_printf(&tmp, "%s.new", path);
+	if (!buf_ok(&tmp)) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (!encode(mp, &b, err, errlen) || !write_file((const char *)tmp.data, &b, err, errlen))
+		goto out;
+	if (rename((const char *)tmp.data, path) != 0) {
+		snprintf(err, errlen, "cannot rename %s to %s: %s", (const char *)tmp.data, path,
+			 strerror(errno));
+		unlink((const char *)tmp.data);
+		goto out;
+	}
+	sync_dir(path);
+	ok = true;
+out:
+	buf_release(&b);
+	buf_release(&tmp);
+	return ok;
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* Check the header and checksum. Out: r over the entries, *count. */
+static bool parse_header(struct reader *r, uint32_t *count, char *err, size_t errlen,
+			 const uint8_t *data, size_t len)
+{
+	uint8_t sum[SHA256_LEN], magic[4];
+	uint32_t version;
+
+	if (len < FILE_HEADER + SHA256_LEN) {
+		snprintf(err, errlen, "mempool file is corrupt: truncated");
+		return false;
+	}
+	sha256(sum, data, len - SHA256_LEN);
+	if (memcmp(sum, data + len - SHA256_LEN, SHA256_LEN) != 0) {
+		snprintf(err, errlen, "mempool file is corrupt: checksum mismatch");
+		return false;
+	}
+	reader_init(r, data, len - SHA256_LEN);
+	reader_get(r, magic, sizeof(magic));
+	reader_get_u32le(r, &version);
+	reader_get_u32le(r, count);
+	if (memcmp(magic, file_magic, sizeof(magic)) != 0) {
+		snprintf(err, errlen, "mempool file is corrupt: not a mempool file");
+		return false;
+	}
+	if (version != FILE_VERSION) {
+		snprintf(err, errlen, "mempool file has unsupported version %u", (unsigned)version);
+		return false;
+	}
+	if (*count > reader_remaining(r) / FILE_ENTRY_MIN) {
+		snprintf(err, errlen, "mempool file is corrupt: count %u is too large",
+			 (unsigned)*count);
+		return false;
+	}
+	return true;
+}
+
+/* Read entry i. Out: tx (decoded, owned), *time_ms. */
+static bool parse_entry(struct reader *r, struct tx *tx, int64_t *time_ms, char *err,
+			size_t errlen, uint32_t i)
+{
+	const uint8_t *p;
+	size_t n;
+	uint64_t t;
+	enum prim_err perr;
+
+	if (!reader_get_u64le(r, &t) || !reader_get_bytes(r, &p, &n, TX_MAX_SIZE)) {
+		snprintf(err, errlen, "mempool file is corrupt: entry %u is truncated or too long", (unsigned)i);
+		return false;
+	}
+	if (t > INT64_MAX) {
+		snprintf(err, errlen, "mempool file is corrupt: entry %u has a bad time", (unsigned)i);
+		return false;
+	}
+	if (!tx_decode(tx, p, n, &perr)) {
+		snprintf(err, errlen, "mempool file is corrupt: entry %u does not decode (%s)",
+			 (unsigned)i, prim_err_name(perr));
+		return false;
+	}
+	*time_ms = (int64_t)t;
+	return true;
+}
+
+/* Admit one loaded tx, unless it is too old. Out: stats. */
+static void load_one(struct mempool *mp, struct mempool_load_stats *stats, const struct tx *tx,
+		     int64_t time_ms, int64_t now)
+{
+	struct mempool_reject why;
+
+	if (time_ms > now)
+		time_ms = now;
+	if (now - time_ms >= mp->opt.expiry_ms) {
+		stats->expired++;
+		return;
+	}
+	if (mempool_add_at(mp, &why, NULL, tx, time_ms) == MEMPOOL_OK)
+		stats->added++;
+	else
+		stats->rejected++;
+}
+
+/* Walk the file; admit its entries when mp is not NULL, else only check. */
+static bool walk(struct mempool *mp, struct mempool_load_stats *stats, char *err, size_t errlen,
+		 const uint8_t *data, size_t len)
+{
+	struct reader r;
+	uint32_t count;
+	int64_t now = mp ? clock_now_ms(mp->clock) : 0;
+
+	if (!parse_header(&r, &count, err, errlen, data, len))
+		return false;
+	for (uint32_t i = 0; i < count; i++) {
+		struct tx tx;
+		int64_t t;
+		if (!parse_entry(&r, &tx, &t, err, errlen, i))
+			return false;
+		if (mp != NULL)
+			load_one(mp, stats, &tx, t, now);
+		tx_release(&tx);
+	}
+	if (reader_remaining(&r) != 0) {
+		snprintf(err, errlen, "mempool file is corrupt: trailing bytes");
+		return false;
+	}
+	stats->read = count;
+	return true;
+}
+
+bool mempool_load_bytes(struct mempool *mp, struct mempool_load_stats *stats, char *err,
+			size_t errlen, const uint8_t *data, size_t len)
+{
+	memset(stats, 0, sizeof(*stats));
+	if (!walk(NULL, stats, err, errlen, data, len))
+		return false;
+	memset(stats, 0, sizeof(*stats));
+	return walk(mp, stats, err, errlen, data, len);
+}
+
+/* Read the whole file at path (at most cap bytes). Out: *data (malloc'd),
+ * *len, *missing. */
+static bool read_file(uint8_t **data, size_t *len, bool *missing, char *err, size_t errlen,
+		      const char *path, size_t cap)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+
+	*data = NULL;
+	*len = 0;
+	*missing = fd < 0 && errno == ENOENT;
+	if (fd < 0) {
+		if (!*missing)
+			snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return *missing;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > cap) {
+		snprintf(err, errlen, "cannot read %s: not a regular file of at most %zu bytes",
+			 path, cap);
+		close(fd);
+		return false;
+	}
+	*data = malloc((size_t)st.st_size + 1);
+	while (*data != NULL && got < (size_t)st.st_size) {
+		ssize_t n = read(fd, *data + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (*data == NULL || got != (size_t)st.st_size) {
+		snprintf(err, errlen, "cannot read %s", path);
+		free(*data);
+		*data = NULL;
+		return false;
+	}
+	*len = got;
+	return true;
+}
+
+bool mempool_load(struct mempool *mp, struct mempool_load_stats *stats, char *err, size_t errlen,
+		  const char *path)
+{
+	uint8_t *data;
+	size_t len;
+	bool missing, ok;
+
+	memset(stats, 0, sizeof(*stats));
+	if (!read_file(&data, &len, &missing, err, errlen, path, file_cap(mp)))
+		return false;
+	if (missing) {
+		stats->missing = true;
+		return true;
+	}
+	ok = mempool_load_bytes(mp, stats, err, errlen, data, len);
+	free(data);
+	return ok;
+}
