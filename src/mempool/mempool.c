@@ -12,7 +12,7 @@
 
 #define MEMPOOL_FEE_PER_BYTE_MAX 1000000
 
-static const char *const err_names[] = {
+static const char *const mempool_err_names[] = {
 	[MEMPOOL_OK] = "ok",
 	[MEMPOOL_ERR_DUPLICATE] = "duplicate",
 	[MEMPOOL_ERR_INVALID] = "invalid",
@@ -31,9 +31,9 @@ static const char *const err_names[] = {
 
 const char *mempool_err_name(enum mempool_err code)
 {
-	if ((size_t)code >= sizeof(err_names) / sizeof(err_names[0]))
+	if ((size_t)code >= sizeof(mempool_err_names) / sizeof(mempool_err_names[0]))
 		return "?";
-	return err_names[code];
+	return mempool_err_names[code];
 }
 
 void mempool_reject_set(struct mempool_reject *why, const char *name, const char *fmt, ...)
@@ -54,20 +54,21 @@ void mempool_options_default(struct mempool_options *o)
 	o->expiry_ms = MEMPOOL_DEFAULT_EXPIRY_MS;
 }
 
-static const uint8_t *entry_key(const void *obj)
+static const uint8_t *mempool_entry_key(const void *obj)
 {
 	const struct mempool_entry *e = obj;
 	return e->tx.txid.b;
 }
 
-static const uint8_t *sender_key(const void *obj)
+static const uint8_t *mempool_sender_key(const void *obj)
 {
 	const struct mempool_sender *s = obj;
 	return s->key.b;
 }
 
 /* Returns NULL if opt and chain are usable, else why not. */
-static const char *check_setup(const struct mempool_options *opt, const struct mempool_chain *chain)
+static const char *mempool_check_setup(const struct mempool_options *opt,
+				       const struct mempool_chain *chain)
 {
 	if (opt->max_bytes < TX_MAX_SIZE)
 		return "mempool size limit must be at least one maximum-size transaction (8192 bytes)";
@@ -85,7 +86,7 @@ static const char *check_setup(const struct mempool_options *opt, const struct m
 struct mempool *mempool_create(char *err, size_t errlen, const struct mempool_options *opt,
 			       const struct mempool_chain *chain, const struct clock *clock)
 {
-	const char *why = check_setup(opt, chain);
+	const char *why = mempool_check_setup(opt, chain);
 	struct mempool *mp;
 
 	if (why != NULL) {
@@ -105,8 +106,8 @@ struct mempool *mempool_create(char *err, size_t errlen, const struct mempool_op
 	mp->opt = *opt;
 	mp->chain = *chain;
 	mp->clock = clock;
-	mempool_tab_init(&mp->by_id, entry_key, mp->salt);
-	mempool_tab_init(&mp->by_sender, sender_key, mp->salt);
+	mempool_tab_init(&mp->by_id, mempool_entry_key, mp->salt);
+	mempool_tab_init(&mp->by_sender, mempool_sender_key, mp->salt);
 	mempool_heap_init(&mp->heap[MEMPOOL_HEAP_WORST], MEMPOOL_HEAP_WORST);
 	mempool_heap_init(&mp->heap[MEMPOOL_HEAP_OLDEST], MEMPOOL_HEAP_OLDEST);
 	return mp;
@@ -118,7 +119,7 @@ void mempool_free_entry(struct mempool_entry *e)
 	free(e);
 }
 
-static void free_sender(struct mempool_sender *s)
+static void mempool_free_sender(struct mempool_sender *s)
 {
 	free(s->txs);
 	free(s);
@@ -134,7 +135,7 @@ void mempool_destroy(struct mempool *mp)
 			continue;
 		for (size_t j = 0; j < s->n; j++)
 			mempool_free_entry(s->txs[j]);
-		free_sender(s);
+		mempool_free_sender(s);
 	}
 	mempool_tab_release(&mp->by_id);
 	mempool_tab_release(&mp->by_sender);
@@ -165,12 +166,12 @@ void mempool_unlink(struct mempool *mp, struct mempool_entry *e)
 	mp->bytes -= e->tx.raw_len;
 }
 
-static void drop_sender_if_empty(struct mempool *mp, struct mempool_sender *s)
+static void mempool_drop_sender_if_empty(struct mempool *mp, struct mempool_sender *s)
 {
 	if (s->n != 0)
 		return;
 	mempool_tab_remove(&mp->by_sender, s);
-	free_sender(s);
+	mempool_free_sender(s);
 }
 
 void mempool_drop_tail(struct mempool *mp, struct mempool_sender *s, size_t i)
@@ -181,7 +182,7 @@ void mempool_drop_tail(struct mempool *mp, struct mempool_sender *s, size_t i)
 		mempool_unlink(mp, e);
 		mempool_free_entry(e);
 	}
-	drop_sender_if_empty(mp, s);
+	mempool_drop_sender_if_empty(mp, s);
 }
 
 void mempool_drop_head(struct mempool *mp, struct mempool_sender *s, size_t k)
@@ -194,7 +195,7 @@ void mempool_drop_head(struct mempool *mp, struct mempool_sender *s, size_t k)
 	memmove(s->txs, s->txs + k, (s->n - k) * sizeof(*s->txs));
 	s->n -= k;
 	s->first_nonce += k;
-	drop_sender_if_empty(mp, s);
+	mempool_drop_sender_if_empty(mp, s);
 }
 
 size_t mempool_count(const struct mempool *mp)
@@ -207,8 +208,7 @@ size_t mempool_bytes(const struct mempool *mp)
 	return mp->bytes;
 }
 
-const struct tx *mempool_get(const struct mempool *mp, int64_t *time_ms,
-			     const struct hash256 *txid)
+const struct tx *mempool_get(const struct mempool *mp, int64_t *time_ms, const struct hash256 *txid)
 {
 	const struct mempool_entry *e = mempool_tab_find(&mp->by_id, txid->b);
 

@@ -126,14 +126,14 @@ struct mempool_chain {
 
 /* Policy limits (not consensus). */
 struct mempool_options {
-	size_t max_bytes;   /* sum of the pending encodings (raw_len) */
-	size_t sender_cap;  /* pending transactions per sender */
-	int64_t expiry_ms;  /* a transaction this old is dropped */
+	size_t max_bytes;  /* sum of the pending encodings (raw_len) */
+	size_t sender_cap; /* pending transactions per sender */
+	int64_t expiry_ms; /* a transaction this old is dropped */
 };
 
-#define MEMPOOL_DEFAULT_MAX_BYTES ((size_t)32 << 20)  /* 32 MiB */
+#define MEMPOOL_DEFAULT_MAX_BYTES ((size_t)32 << 20) /* 32 MiB */
 #define MEMPOOL_DEFAULT_SENDER_CAP 64
-#define MEMPOOL_DEFAULT_EXPIRY_MS ((int64_t)72 * 3600 * 1000)  /* 72 hours */
+#define MEMPOOL_DEFAULT_EXPIRY_MS ((int64_t)72 * 3600 * 1000) /* 72 hours */
 
 /* Out: o, the defaults above. */
 void mempool_options_default(struct mempool_options *o);
@@ -151,9 +151,9 @@ void mempool_destroy(struct mempool *mp);
 
 /* Details of a successful mempool_add. */
 struct mempool_added {
-	bool replaced;                 /* it replaced a pending tx */
-	struct hash256 replaced_txid;  /* that tx, when replaced */
-	size_t evicted;                /* transactions evicted to make room */
+	bool replaced;                /* it replaced a pending tx */
+	struct hash256 replaced_txid; /* that tx, when replaced */
+	size_t evicted;               /* transactions evicted to make room */
 };
 
 /* Admit tx (sealed; the caller keeps it: the mempool stores its own copy)
@@ -224,11 +224,11 @@ bool mempool_save(const struct mempool *mp, char *err, size_t errlen, const char
 
 /* What mempool_load did. */
 struct mempool_load_stats {
-	bool missing;     /* there was no file (not an error) */
-	size_t read;      /* transactions in the file */
-	size_t added;     /* admitted again */
-	size_t expired;   /* too old to keep */
-	size_t rejected;  /* failed admission against the current tip */
+	bool missing;    /* there was no file (not an error) */
+	size_t read;     /* transactions in the file */
+	size_t added;    /* admitted again */
+	size_t expired;  /* too old to keep */
+	size_t rejected; /* failed admission against the current tip */
 };
 
 /* Read a file written by mempool_save and admit its transactions again,

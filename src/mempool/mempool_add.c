@@ -14,17 +14,18 @@
 #include "mempool/mempool_internal.h"
 
 /* What the state checks found, for the later steps. */
-struct admit {
-	struct mempool_sender *s;        /* the sender's list, or NULL */
-	struct mempool_entry *replaced;  /* same sender and nonce, or NULL */
-	uint64_t balance;                /* committed */
+struct mempool_admit {
+	struct mempool_sender *s;       /* the sender's list, or NULL */
+	struct mempool_entry *replaced; /* same sender and nonce, or NULL */
+	uint64_t balance;               /* committed */
 };
 
-static enum mempool_err reject(struct mempool_reject *why, enum mempool_err code, bool punish,
-			       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static enum mempool_err mempool_refuse(struct mempool_reject *why, enum mempool_err code,
+				       bool punish, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static enum mempool_err reject(struct mempool_reject *why, enum mempool_err code, bool punish,
-			       const char *fmt, ...)
+static enum mempool_err mempool_refuse(struct mempool_reject *why, enum mempool_err code,
+				       bool punish, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -38,76 +39,84 @@ static enum mempool_err reject(struct mempool_reject *why, enum mempool_err code
 	return code;
 }
 
-static uint64_t min_fee(const struct mempool *mp, const struct tx *tx)
+static uint64_t mempool_min_fee(const struct mempool *mp, const struct tx *tx)
 {
 	/* <= 10^6 * 8192 < 2^33 */
 	return mp->chain.min_fee_per_byte * (uint64_t)tx->raw_len;
 }
 
 /* Checks that need no state: duplicate, tx_check, chain id, minimum fee. */
-static enum mempool_err check_tx(struct mempool *mp, struct mempool_reject *why,
-				 const struct tx *tx)
+static enum mempool_err mempool_check_tx(struct mempool *mp, struct mempool_reject *why,
+					 const struct tx *tx)
 {
 	enum prim_err perr;
 
 	if (mempool_tab_find(&mp->by_id, tx->txid.b) != NULL)
-		return reject(why, MEMPOOL_ERR_DUPLICATE, false, "transaction is already in the mempool");
+		return mempool_refuse(why, MEMPOOL_ERR_DUPLICATE, false,
+				      "transaction is already in the mempool");
 	if (!tx_check(tx, &perr)) {
-		reject(why, MEMPOOL_ERR_INVALID, prim_err_punishable(perr), "%s", prim_err_str(perr));
+		mempool_refuse(why, MEMPOOL_ERR_INVALID, prim_err_punishable(perr), "%s",
+			       prim_err_str(perr));
 		snprintf(why->name, sizeof(why->name), "%s", prim_err_name(perr));
 		return why->code;
 	}
 	if (!chain_id_eq(&tx->chain_id, &mp->chain.chain_id))
-		return reject(why, MEMPOOL_ERR_WRONG_CHAIN, true,
-			      "transaction is for another chain (expected %s)", mp->chain.chain_id.s);
-	if (tx->fee < min_fee(mp, tx))
-		return reject(why, MEMPOOL_ERR_FEE_TOO_LOW, false,
-			      "fee is below the minimum of %llu base units for this size",
-			      (unsigned long long)min_fee(mp, tx));
+		return mempool_refuse(why, MEMPOOL_ERR_WRONG_CHAIN, true,
+				      "transaction is for another chain (expected %s)",
+				      mp->chain.chain_id.s);
+	if (tx->fee < mempool_min_fee(mp, tx))
+		return mempool_refuse(why, MEMPOOL_ERR_FEE_TOO_LOW, false,
+				      "fee is below the minimum of %llu base units for this size",
+				      (unsigned long long)mempool_min_fee(mp, tx));
 	return MEMPOOL_OK;
 }
 
 /* The nonce against the committed state and the sender's pending run, then
  * replacement fee or sender cap. Out: *a. */
-static enum mempool_err check_nonce(struct mempool *mp, struct mempool_reject *why,
-				    struct admit *a, const struct tx *tx)
+static enum mempool_err mempool_check_nonce(struct mempool *mp, struct mempool_reject *why,
+					    struct mempool_admit *a, const struct tx *tx)
 {
 	uint64_t nonce, pending;
 
 	if (!mp->chain.account(mp->chain.ctx, &nonce, &a->balance, &tx->sender))
-		return reject(why, MEMPOOL_ERR_STATE, false, "the sender's account state cannot be read");
+		return mempool_refuse(why, MEMPOOL_ERR_STATE, false,
+				      "the sender's account state cannot be read");
 	a->s = mempool_sender_find(mp, &tx->sender);
 	pending = a->s ? a->s->first_nonce + a->s->n : nonce;
 	if (tx->nonce < nonce)
-		return reject(why, MEMPOOL_ERR_NONCE_TOO_LOW, false,
-			      "nonce %llu was already used (next nonce is %llu)",
-			      (unsigned long long)tx->nonce, (unsigned long long)nonce);
+		return mempool_refuse(why, MEMPOOL_ERR_NONCE_TOO_LOW, false,
+				      "nonce %llu was already used (next nonce is %llu)",
+				      (unsigned long long)tx->nonce, (unsigned long long)nonce);
 	if (tx->nonce > pending)
-		return reject(why, MEMPOOL_ERR_NONCE_TOO_HIGH, false,
-			      "nonce %llu would leave a gap (the next nonce after the pending transactions is %llu)",
-			      (unsigned long long)tx->nonce, (unsigned long long)pending);
+		return mempool_refuse(
+			why, MEMPOOL_ERR_NONCE_TOO_HIGH, false,
+			"nonce %llu would leave a gap (the next nonce after the pending transactions is %llu)",
+			(unsigned long long)tx->nonce, (unsigned long long)pending);
 	if (a->s != NULL && tx->nonce < a->s->first_nonce)
 		/* Only a chain whose nonces went back (no revalidation yet). */
-		return reject(why, MEMPOOL_ERR_STATE, false,
-			      "the sender's pending transactions do not match the chain state");
+		return mempool_refuse(
+			why, MEMPOOL_ERR_STATE, false,
+			"the sender's pending transactions do not match the chain state");
 	if (tx->nonce < pending) {
 		a->replaced = a->s->txs[tx->nonce - a->s->first_nonce];
 		/* fee < 2^53 and min_fee < 2^33: no overflow. */
-		uint64_t need = a->replaced->tx.fee + min_fee(mp, tx);
+		uint64_t need = a->replaced->tx.fee + mempool_min_fee(mp, tx);
 		if (tx->fee < need)
-			return reject(why, MEMPOOL_ERR_REPLACEMENT_FEE, false,
-				      "replacing the pending transaction with nonce %llu needs a fee of at least %llu",
-				      (unsigned long long)tx->nonce, (unsigned long long)need);
+			return mempool_refuse(
+				why, MEMPOOL_ERR_REPLACEMENT_FEE, false,
+				"replacing the pending transaction with nonce %llu needs a fee of at least %llu",
+				(unsigned long long)tx->nonce, (unsigned long long)need);
 	} else if (a->s != NULL && a->s->n >= mp->opt.sender_cap) {
-		return reject(why, MEMPOOL_ERR_SENDER_CAP, false,
-			      "the sender already has %zu transactions pending (the limit)", a->s->n);
+		return mempool_refuse(why, MEMPOOL_ERR_SENDER_CAP, false,
+				      "the sender already has %zu transactions pending (the limit)",
+				      a->s->n);
 	}
 	return MEMPOOL_OK;
 }
 
 /* The committed balance less the fees of the sender's other pending
  * transactions (0 if they take it all). */
-static uint64_t available(const struct admit *a)
+static uint64_t mempool_available(const struct mempool_admit *a)
 {
 	uint64_t left = a->balance;
 
@@ -120,24 +129,26 @@ static uint64_t available(const struct admit *a)
 	return left;
 }
 
-static enum mempool_err check_sig_and_chain(struct mempool *mp, struct mempool_reject *why,
-					    const struct admit *a, const struct tx *tx)
+static enum mempool_err mempool_check_sig_and_chain(struct mempool *mp, struct mempool_reject *why,
+						    const struct mempool_admit *a,
+						    const struct tx *tx)
 {
-	bool sig_ok = mp->chain.verify_sig ? mp->chain.verify_sig(mp->chain.ctx, tx)
-					   : tx_verify_sig(tx);
+	bool sig_ok =
+		mp->chain.verify_sig ? mp->chain.verify_sig(mp->chain.ctx, tx) : tx_verify_sig(tx);
 
 	if (!sig_ok)
-		return reject(why, MEMPOOL_ERR_BAD_SIGNATURE, true, "signature is not valid");
-	reject(why, MEMPOOL_ERR_CHAIN, false, "rejected by the chain's rules");
+		return mempool_refuse(why, MEMPOOL_ERR_BAD_SIGNATURE, true,
+				      "signature is not valid");
+	mempool_refuse(why, MEMPOOL_ERR_CHAIN, false, "rejected by the chain's rules");
 	snprintf(why->name, sizeof(why->name), "rejected");
-	if (!mp->chain.check(mp->chain.ctx, why, tx, tx->nonce, available(a))) {
+	if (!mp->chain.check(mp->chain.ctx, why, tx, tx->nonce, mempool_available(a))) {
 		why->code = MEMPOOL_ERR_CHAIN;
 		return MEMPOOL_ERR_CHAIN;
 	}
 	return MEMPOOL_OK;
 }
 
-static bool grow_sender(struct mempool_sender *s)
+static bool mempool_grow_sender(struct mempool_sender *s)
 {
 	size_t cap = s->cap ? s->cap * 2 : 4;
 	struct mempool_entry **txs;
@@ -154,11 +165,22 @@ static bool grow_sender(struct mempool_sender *s)
 	return true;
 }
 
+/* Free what mempool_prepare made (either may be NULL). */
+static void mempool_discard(struct mempool_entry *e, struct mempool_sender *fresh)
+{
+	if (fresh != NULL)
+		free(fresh->txs);
+	free(fresh);
+	if (e != NULL)
+		mempool_free_entry(e);
+}
+
 /* Every allocation the insertion needs: the entry (a copy of tx), room in
  * the table, heaps and sender list, and a new sender if there is none.
  * Out: *e, *fresh (a new sender, not yet in the table, or NULL). */
-static bool prepare(struct mempool *mp, struct mempool_entry **e, struct mempool_sender **fresh,
-		    const struct admit *a, const struct tx *tx)
+static bool mempool_prepare(struct mempool *mp, struct mempool_entry **e,
+			    struct mempool_sender **fresh, const struct mempool_admit *a,
+			    const struct tx *tx)
 {
 	*fresh = NULL;
 	*e = calloc(1, sizeof(**e));
@@ -172,27 +194,24 @@ static bool prepare(struct mempool *mp, struct mempool_entry **e, struct mempool
 		goto fail;
 	if (a->s == NULL) {
 		*fresh = calloc(1, sizeof(**fresh));
-		if (*fresh == NULL || !grow_sender(*fresh))
+		if (*fresh == NULL || !mempool_grow_sender(*fresh))
 			goto fail;
 		(*fresh)->key = tx->sender;
 		(*fresh)->first_nonce = tx->nonce;
-	} else if (a->replaced == NULL && !grow_sender(a->s)) {
+	} else if (a->replaced == NULL && !mempool_grow_sender(a->s)) {
 		goto fail;
 	}
 	return true;
 fail:
-	if (*fresh != NULL)
-		free((*fresh)->txs);
-	free(*fresh);
+	mempool_discard(*e, *fresh);
 	*fresh = NULL;
-	mempool_free_entry(*e);
 	*e = NULL;
 	return false;
 }
 
 /* Put e in its place: over the replaced entry, or at the end of the run. */
-static void insert(struct mempool *mp, struct mempool_entry *e, struct mempool_sender *fresh,
-		   const struct admit *a)
+static void mempool_insert(struct mempool *mp, struct mempool_entry *e,
+			   struct mempool_sender *fresh, const struct mempool_admit *a)
 {
 	struct mempool_sender *s = fresh ? fresh : a->s;
 
@@ -211,7 +230,8 @@ static void insert(struct mempool *mp, struct mempool_entry *e, struct mempool_s
 	mempool_link(mp, e);
 }
 
-static void fill_info(struct mempool_added *info, const struct admit *a, size_t evicted)
+static void mempool_fill_info(struct mempool_added *info, const struct mempool_admit *a,
+			      size_t evicted)
 {
 	if (info == NULL)
 		return;
@@ -223,9 +243,9 @@ static void fill_info(struct mempool_added *info, const struct admit *a, size_t 
 }
 
 /* Make room and insert; the checks have passed. */
-static enum mempool_err admit(struct mempool *mp, struct mempool_reject *why,
-			      struct mempool_added *info, const struct admit *a,
-			      const struct tx *tx, int64_t time_ms)
+static enum mempool_err mempool_admit(struct mempool *mp, struct mempool_reject *why,
+				      struct mempool_added *info, const struct mempool_admit *a,
+				      const struct tx *tx, int64_t time_ms)
 {
 	struct mempool_plan plan = { NULL, 0, 0 };
 	struct mempool_sender *fresh;
@@ -233,46 +253,42 @@ static enum mempool_err admit(struct mempool *mp, struct mempool_reject *why,
 	enum mempool_err r;
 	size_t before;
 
-	if (!prepare(mp, &e, &fresh, a, tx))
-		return reject(why, MEMPOOL_ERR_NO_MEMORY, false, "out of memory");
+	if (!mempool_prepare(mp, &e, &fresh, a, tx))
+		return mempool_refuse(why, MEMPOOL_ERR_NO_MEMORY, false, "out of memory");
 	r = mempool_evict_plan(mp, &plan, tx, a->replaced);
 	if (r != MEMPOOL_OK) {
-		if (fresh != NULL)
-			free(fresh->txs);
-		free(fresh);
-		mempool_free_entry(e);
+		mempool_discard(e, fresh);
 		if (r == MEMPOOL_ERR_NO_MEMORY)
-			return reject(why, r, false, "out of memory");
-		return reject(why, r, false,
-			      "the mempool is full and the fee rate is too low to evict anything");
+			return mempool_refuse(why, r, false, "out of memory");
+		return mempool_refuse(
+			why, r, false,
+			"the mempool is full and the fee rate is too low to evict anything");
 	}
-	fill_info(info, a, plan.n);
 	before = mempool_count(mp);
 	mempool_evict_commit(mp, &plan);
-	if (info != NULL)
-		info->evicted = before - mempool_count(mp);
+	mempool_fill_info(info, a, before - mempool_count(mp));
 	e->time_ms = time_ms;
-	insert(mp, e, fresh, a);
+	mempool_insert(mp, e, fresh, a);
 	return MEMPOOL_OK;
 }
 
 enum mempool_err mempool_add_at(struct mempool *mp, struct mempool_reject *why,
 				struct mempool_added *info, const struct tx *tx, int64_t time_ms)
 {
-	struct admit a = { NULL, NULL, 0 };
+	struct mempool_admit a = { NULL, NULL, 0 };
 	enum mempool_err r;
 
 	assert(tx->sealed);
 	memset(why, 0, sizeof(*why));
 	if (info != NULL)
 		memset(info, 0, sizeof(*info));
-	r = check_tx(mp, why, tx);
+	r = mempool_check_tx(mp, why, tx);
 	if (r == MEMPOOL_OK)
-		r = check_nonce(mp, why, &a, tx);
+		r = mempool_check_nonce(mp, why, &a, tx);
 	if (r == MEMPOOL_OK)
-		r = check_sig_and_chain(mp, why, &a, tx);
+		r = mempool_check_sig_and_chain(mp, why, &a, tx);
 	if (r == MEMPOOL_OK)
-		r = admit(mp, why, info, &a, tx, time_ms);
+		r = mempool_admit(mp, why, info, &a, tx, time_ms);
 	if (r == MEMPOOL_OK)
 		memset(why, 0, sizeof(*why));
 	return r;

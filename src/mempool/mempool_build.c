@@ -8,32 +8,32 @@
 
 #include "mempool/mempool_internal.h"
 
-struct head {
+struct mempool_head {
 	const struct mempool_sender *s;
-	size_t i;  /* s->txs[i] is the sender's next */
+	size_t i; /* s->txs[i] is the sender's next */
 };
 
-static const struct tx *head_tx(const struct head *h)
+static const struct tx *mempool_head_tx(const struct mempool_head *h)
 {
 	return &h->s->txs[h->i]->tx;
 }
 
-static bool head_before(const struct head *a, const struct head *b)
+static bool mempool_head_before(const struct mempool_head *a, const struct mempool_head *b)
 {
-	return mempool_rank_cmp(head_tx(a), head_tx(b)) < 0;
+	return mempool_rank_cmp(mempool_head_tx(a), mempool_head_tx(b)) < 0;
 }
 
-static void heads_down(struct head *a, size_t n, size_t i)
+static void mempool_heads_down(struct mempool_head *a, size_t n, size_t i)
 {
-	struct head x = a[i];
+	struct mempool_head x = a[i];
 
 	for (;;) {
 		size_t c = 2 * i + 1;
 		if (c >= n)
 			break;
-		if (c + 1 < n && head_before(&a[c + 1], &a[c]))
+		if (c + 1 < n && mempool_head_before(&a[c + 1], &a[c]))
 			c++;
-		if (!head_before(&a[c], &x))
+		if (!mempool_head_before(&a[c], &x))
 			break;
 		a[i] = a[c];
 		i = c;
@@ -43,10 +43,10 @@ static void heads_down(struct head *a, size_t n, size_t i)
 
 /* Every sender's first pending tx, as a heap. Out: *n. Returns NULL (and
  * *n = 0) if memory runs out or there is no sender. */
-static struct head *heads_make(const struct mempool *mp, size_t *n)
+static struct mempool_head *mempool_heads_make(const struct mempool *mp, size_t *n)
 {
 	const struct mempool_tab *t = &mp->by_sender;
-	struct head *a;
+	struct mempool_head *a;
 
 	*n = 0;
 	if (t->n == 0 || t->n > SIZE_MAX / sizeof(*a))
@@ -56,9 +56,9 @@ static struct head *heads_make(const struct mempool *mp, size_t *n)
 		return NULL;
 	for (size_t i = 0; i < t->nslot; i++)
 		if (t->slot[i] != NULL)
-			a[(*n)++] = (struct head){ t->slot[i], 0 };
+			a[(*n)++] = (struct mempool_head){ t->slot[i], 0 };
 	for (size_t i = *n / 2; i-- > 0;)
-		heads_down(a, *n, i);
+		mempool_heads_down(a, *n, i);
 	return a;
 }
 
@@ -66,28 +66,28 @@ bool mempool_build(const struct mempool *mp, const struct tx **out, size_t *n, s
 		   size_t max_bytes)
 {
 	size_t nh, bytes = 0;
-	struct head *a;
+	struct mempool_head *a;
 
 	*n = 0;
 	if (cap == 0 || mp->by_sender.n == 0)
 		return true;
-	a = heads_make(mp, &nh);
+	a = mempool_heads_make(mp, &nh);
 	if (a == NULL)
 		return false;
 	while (nh > 0 && *n < cap) {
-		const struct tx *tx = head_tx(&a[0]);
+		const struct tx *tx = mempool_head_tx(&a[0]);
 		if (tx->raw_len <= max_bytes - bytes) {
 			out[(*n)++] = tx;
 			bytes += tx->raw_len;
 			if (++a[0].i < a[0].s->n) {
-				heads_down(a, nh, 0);
+				mempool_heads_down(a, nh, 0);
 				continue;
 			}
 		}
 		/* The sender is done: taken to its end, or its next does not fit
 		 * (and its later nonces would leave a gap). */
 		a[0] = a[--nh];
-		heads_down(a, nh, 0);
+		mempool_heads_down(a, nh, 0);
 	}
 	free(a);
 	return true;

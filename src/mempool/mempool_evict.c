@@ -16,25 +16,25 @@
 
 /* The frontier: slots of the worst heap, ordered as that heap orders
  * their entries. */
-struct frontier {
+struct mempool_frontier {
 	const struct mempool_heap *h;
 	size_t *a;
 	size_t n, cap;
 };
 
-static bool front_less(const struct frontier *f, size_t x, size_t y)
+static bool mempool_front_less(const struct mempool_frontier *f, size_t x, size_t y)
 {
 	return mempool_heap_less(f->h, f->h->a[f->a[x]], f->h->a[f->a[y]]);
 }
 
-static void front_swap(struct frontier *f, size_t x, size_t y)
+static void mempool_front_swap(struct mempool_frontier *f, size_t x, size_t y)
 {
 	size_t t = f->a[x];
 	f->a[x] = f->a[y];
 	f->a[y] = t;
 }
 
-static bool front_push(struct frontier *f, size_t slot)
+static bool mempool_front_push(struct mempool_frontier *f, size_t slot)
 {
 	if (slot >= f->h->n)
 		return true;
@@ -47,14 +47,14 @@ static bool front_push(struct frontier *f, size_t slot)
 		f->cap = cap;
 	}
 	f->a[f->n] = slot;
-	for (size_t i = f->n++; i > 0 && front_less(f, i, (i - 1) / 2); i = (i - 1) / 2)
-		front_swap(f, i, (i - 1) / 2);
+	for (size_t i = f->n++; i > 0 && mempool_front_less(f, i, (i - 1) / 2); i = (i - 1) / 2)
+		mempool_front_swap(f, i, (i - 1) / 2);
 	return true;
 }
 
 /* The lowest-ranked entry not yet visited, or NULL when all were; its
  * children join the frontier. Out: *oom when memory runs out. */
-static struct mempool_entry *front_next(struct frontier *f, bool *oom)
+static struct mempool_entry *mempool_front_next(struct mempool_frontier *f, bool *oom)
 {
 	size_t slot, i = 0;
 
@@ -66,19 +66,19 @@ static struct mempool_entry *front_next(struct frontier *f, bool *oom)
 		size_t c = 2 * i + 1;
 		if (c >= f->n)
 			break;
-		if (c + 1 < f->n && front_less(f, c + 1, c))
+		if (c + 1 < f->n && mempool_front_less(f, c + 1, c))
 			c++;
-		if (!front_less(f, c, i))
+		if (!mempool_front_less(f, c, i))
 			break;
-		front_swap(f, i, c);
+		mempool_front_swap(f, i, c);
 		i = c;
 	}
-	if (!front_push(f, 2 * slot + 1) || !front_push(f, 2 * slot + 2))
+	if (!mempool_front_push(f, 2 * slot + 1) || !mempool_front_push(f, 2 * slot + 2))
 		*oom = true;
 	return f->h->a[slot];
 }
 
-static bool plan_add(struct mempool_plan *p, struct mempool_entry *e)
+static bool mempool_plan_add(struct mempool_plan *p, struct mempool_entry *e)
 {
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
@@ -103,7 +103,7 @@ void mempool_evict_cancel(struct mempool_plan *plan)
 }
 
 /* Mark c and its sender's later nonces. Out: *freed grows by their bytes. */
-static bool plan_chain(struct mempool_plan *plan, size_t *freed, struct mempool_entry *c)
+static bool mempool_plan_chain(struct mempool_plan *plan, size_t *freed, struct mempool_entry *c)
 {
 	struct mempool_sender *s = c->sender;
 
@@ -111,7 +111,7 @@ static bool plan_chain(struct mempool_plan *plan, size_t *freed, struct mempool_
 		struct mempool_entry *e = s->txs[j];
 		if (e->mark)
 			continue;
-		if (!plan_add(plan, e))
+		if (!mempool_plan_add(plan, e))
 			return false;
 		*freed += e->tx.raw_len;
 	}
@@ -120,7 +120,7 @@ static bool plan_chain(struct mempool_plan *plan, size_t *freed, struct mempool_
 
 /* May c go to make room for tx? Only if tx ranks strictly before it and it
  * is not one of tx's own predecessors. */
-static bool evictable(const struct mempool_entry *c, const struct tx *tx)
+static bool mempool_evictable(const struct mempool_entry *c, const struct tx *tx)
 {
 	if (mempool_rank_cmp(tx, &c->tx) >= 0)
 		return false;
@@ -130,7 +130,7 @@ static bool evictable(const struct mempool_entry *c, const struct tx *tx)
 enum mempool_err mempool_evict_plan(struct mempool *mp, struct mempool_plan *plan,
 				    const struct tx *tx, const struct mempool_entry *replaced)
 {
-	struct frontier f = { &mp->heap[MEMPOOL_HEAP_WORST], NULL, 0, 0 };
+	struct mempool_frontier f = { &mp->heap[MEMPOOL_HEAP_WORST], NULL, 0, 0 };
 	size_t after = mp->bytes - (replaced ? replaced->tx.raw_len : 0) + tx->raw_len;
 	size_t need, freed = 0;
 	enum mempool_err r = MEMPOOL_OK;
@@ -140,15 +140,15 @@ enum mempool_err mempool_evict_plan(struct mempool *mp, struct mempool_plan *pla
 	if (after <= mp->opt.max_bytes)
 		return MEMPOOL_OK;
 	need = after - mp->opt.max_bytes;
-	if (!front_push(&f, 0))
+	if (!mempool_front_push(&f, 0))
 		oom = true;
 	while (freed < need && !oom) {
-		struct mempool_entry *c = front_next(&f, &oom);
-		if (c == NULL || (!c->mark && c != replaced && !evictable(c, tx))) {
+		struct mempool_entry *c = mempool_front_next(&f, &oom);
+		if (c == NULL || (!c->mark && c != replaced && !mempool_evictable(c, tx))) {
 			r = MEMPOOL_ERR_FULL;
 			break;
 		}
-		if (!c->mark && c != replaced && !plan_chain(plan, &freed, c))
+		if (!c->mark && c != replaced && !mempool_plan_chain(plan, &freed, c))
 			oom = true;
 	}
 	free(f.a);

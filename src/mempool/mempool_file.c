@@ -21,14 +21,14 @@
 #include "mempool/mempool_internal.h"
 #include "util/buf.h"
 
-static const uint8_t file_magic[4] = { 'R', 'M', 'P', 'L' };
-#define FILE_VERSION 1
-#define FILE_HEADER 12
-#define FILE_ENTRY_MIN 10 /* time, a 1-byte length, 1 byte */
+static const uint8_t mempool_file_magic[4] = { 'R', 'M', 'P', 'L' };
+#define MEMPOOL_FILE_VERSION 1
+#define MEMPOOL_FILE_HEADER 12
+#define MEMPOOL_FILE_ENTRY_MIN 10 /* time, a 1-byte length, 1 byte */
 
 /* The largest file either side accepts: an entry adds at most 10 bytes to
  * a tx of at least 100, so twice the pool's limit is ample. */
-static size_t file_cap(const struct mempool *mp)
+static size_t mempool_file_cap(const struct mempool *mp)
 {
 	size_t cap;
 	if (__builtin_mul_overflow(mp->opt.max_bytes, (size_t)2, &cap) ||
@@ -39,17 +39,17 @@ static size_t file_cap(const struct mempool *mp)
 
 /* ------------------------------------------------------------- saving */
 
-static bool encode(const struct mempool *mp, struct buf *b, char *err, size_t errlen)
+static bool mempool_encode(const struct mempool *mp, struct buf *b, char *err, size_t errlen)
 {
 	uint8_t sum[SHA256_LEN];
 	size_t count = mempool_count(mp);
 
-	if (count > UINT32_MAX || !buf_set_max(b, file_cap(mp))) {
+	if (count > UINT32_MAX || !buf_set_max(b, mempool_file_cap(mp))) {
 		snprintf(err, errlen, "mempool too large to save");
 		return false;
 	}
-	buf_put(b, file_magic, sizeof(file_magic));
-	buf_put_u32le(b, FILE_VERSION);
+	buf_put(b, mempool_file_magic, sizeof(mempool_file_magic));
+	buf_put_u32le(b, MEMPOOL_FILE_VERSION);
 	buf_put_u32le(b, (uint32_t)count);
 	/* Each sender's run in nonce order, so that loading admits it again. */
 	for (size_t i = 0; i < mp->by_sender.nslot; i++) {
@@ -70,7 +70,7 @@ static bool encode(const struct mempool *mp, struct buf *b, char *err, size_t er
 	return true;
 }
 
-static bool write_all(int fd, const uint8_t *p, size_t n)
+static bool mempool_write_all(int fd, const uint8_t *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
@@ -85,7 +85,7 @@ static bool write_all(int fd, const uint8_t *p, size_t n)
 }
 
 /* Write data to tmp, synced. */
-static bool write_file(const char *tmp, const struct buf *b, char *err, size_t errlen)
+static bool mempool_write_file(const char *tmp, const struct buf *b, char *err, size_t errlen)
 {
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	bool ok;
@@ -94,7 +94,7 @@ static bool write_file(const char *tmp, const struct buf *b, char *err, size_t e
 		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
 		return false;
 	}
-	ok = write_all(fd, b->data, b->len) && fsync(fd) == 0;
+	ok = mempool_write_all(fd, b->data, b->len) && fsync(fd) == 0;
 	if (!ok)
 		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
 	if (close(fd) != 0 && ok) {
@@ -108,7 +108,7 @@ static bool write_file(const char *tmp, const struct buf *b, char *err, size_t e
 
 /* Sync the folder that holds path, so that the rename is durable (best
  * effort: some file systems cannot sync a folder). */
-static void sync_dir(const char *path)
+static void mempool_sync_dir(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	struct buf d = BUF_INIT;
@@ -138,7 +138,8 @@ bool mempool_save(const struct mempool *mp, char *err, size_t errlen, const char
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (!encode(mp, &b, err, errlen) || !write_file((const char *)tmp.data, &b, err, errlen))
+	if (!mempool_encode(mp, &b, err, errlen) ||
+	    !mempool_write_file((const char *)tmp.data, &b, err, errlen))
 		goto out;
 	if (rename((const char *)tmp.data, path) != 0) {
 		snprintf(err, errlen, "cannot rename %s to %s: %s", (const char *)tmp.data, path,
@@ -146,7 +147,7 @@ bool mempool_save(const struct mempool *mp, char *err, size_t errlen, const char
 		unlink((const char *)tmp.data);
 		goto out;
 	}
-	sync_dir(path);
+	mempool_sync_dir(path);
 	ok = true;
 out:
 	buf_release(&b);
@@ -157,13 +158,13 @@ out:
 /* ------------------------------------------------------------ loading */
 
 /* Check the header and checksum. Out: r over the entries, *count. */
-static bool parse_header(struct reader *r, uint32_t *count, char *err, size_t errlen,
-			 const uint8_t *data, size_t len)
+static bool mempool_parse_header(struct reader *r, uint32_t *count, char *err, size_t errlen,
+				 const uint8_t *data, size_t len)
 {
 	uint8_t sum[SHA256_LEN], magic[4];
 	uint32_t version;
 
-	if (len < FILE_HEADER + SHA256_LEN) {
+	if (len < MEMPOOL_FILE_HEADER + SHA256_LEN) {
 		snprintf(err, errlen, "mempool file is corrupt: truncated");
 		return false;
 	}
@@ -176,15 +177,15 @@ static bool parse_header(struct reader *r, uint32_t *count, char *err, size_t er
 	reader_get(r, magic, sizeof(magic));
 	reader_get_u32le(r, &version);
 	reader_get_u32le(r, count);
-	if (memcmp(magic, file_magic, sizeof(magic)) != 0) {
+	if (memcmp(magic, mempool_file_magic, sizeof(magic)) != 0) {
 		snprintf(err, errlen, "mempool file is corrupt: not a mempool file");
 		return false;
 	}
-	if (version != FILE_VERSION) {
+	if (version != MEMPOOL_FILE_VERSION) {
 		snprintf(err, errlen, "mempool file has unsupported version %u", (unsigned)version);
 		return false;
 	}
-	if (*count > reader_remaining(r) / FILE_ENTRY_MIN) {
+	if (*count > reader_remaining(r) / MEMPOOL_FILE_ENTRY_MIN) {
 		snprintf(err, errlen, "mempool file is corrupt: count %u is too large",
 			 (unsigned)*count);
 		return false;
@@ -193,8 +194,8 @@ static bool parse_header(struct reader *r, uint32_t *count, char *err, size_t er
 }
 
 /* Read entry i. Out: tx (decoded, owned), *time_ms. */
-static bool parse_entry(struct reader *r, struct tx *tx, int64_t *time_ms, char *err,
-			size_t errlen, uint32_t i)
+static bool mempool_parse_entry(struct reader *r, struct tx *tx, int64_t *time_ms, char *err,
+				size_t errlen, uint32_t i)
 {
 	const uint8_t *p;
 	size_t n;
@@ -202,11 +203,13 @@ static bool parse_entry(struct reader *r, struct tx *tx, int64_t *time_ms, char 
 	enum prim_err perr;
 
 	if (!reader_get_u64le(r, &t) || !reader_get_bytes(r, &p, &n, TX_MAX_SIZE)) {
-		snprintf(err, errlen, "mempool file is corrupt: entry %u is truncated or too long", (unsigned)i);
+		snprintf(err, errlen, "mempool file is corrupt: entry %u is truncated or too long",
+			 (unsigned)i);
 		return false;
 	}
 	if (t > INT64_MAX) {
-		snprintf(err, errlen, "mempool file is corrupt: entry %u has a bad time", (unsigned)i);
+		snprintf(err, errlen, "mempool file is corrupt: entry %u has a bad time",
+			 (unsigned)i);
 		return false;
 	}
 	if (!tx_decode(tx, p, n, &perr)) {
@@ -219,8 +222,8 @@ static bool parse_entry(struct reader *r, struct tx *tx, int64_t *time_ms, char 
 }
 
 /* Admit one loaded tx, unless it is too old. Out: stats. */
-static void load_one(struct mempool *mp, struct mempool_load_stats *stats, const struct tx *tx,
-		     int64_t time_ms, int64_t now)
+static void mempool_load_one(struct mempool *mp, struct mempool_load_stats *stats,
+			     const struct tx *tx, int64_t time_ms, int64_t now)
 {
 	struct mempool_reject why;
 
@@ -237,22 +240,22 @@ static void load_one(struct mempool *mp, struct mempool_load_stats *stats, const
 }
 
 /* Walk the file; admit its entries when mp is not NULL, else only check. */
-static bool walk(struct mempool *mp, struct mempool_load_stats *stats, char *err, size_t errlen,
-		 const uint8_t *data, size_t len)
+static bool mempool_walk(struct mempool *mp, struct mempool_load_stats *stats, char *err,
+			 size_t errlen, const uint8_t *data, size_t len)
 {
 	struct reader r;
 	uint32_t count;
 	int64_t now = mp ? clock_now_ms(mp->clock) : 0;
 
-	if (!parse_header(&r, &count, err, errlen, data, len))
+	if (!mempool_parse_header(&r, &count, err, errlen, data, len))
 		return false;
 	for (uint32_t i = 0; i < count; i++) {
 		struct tx tx;
 		int64_t t;
-		if (!parse_entry(&r, &tx, &t, err, errlen, i))
+		if (!mempool_parse_entry(&r, &tx, &t, err, errlen, i))
 			return false;
 		if (mp != NULL)
-			load_one(mp, stats, &tx, t, now);
+			mempool_load_one(mp, stats, &tx, t, now);
 		tx_release(&tx);
 	}
 	if (reader_remaining(&r) != 0) {
@@ -267,16 +270,16 @@ bool mempool_load_bytes(struct mempool *mp, struct mempool_load_stats *stats, ch
 			size_t errlen, const uint8_t *data, size_t len)
 {
 	memset(stats, 0, sizeof(*stats));
-	if (!walk(NULL, stats, err, errlen, data, len))
+	if (!mempool_walk(NULL, stats, err, errlen, data, len))
 		return false;
 	memset(stats, 0, sizeof(*stats));
-	return walk(mp, stats, err, errlen, data, len);
+	return mempool_walk(mp, stats, err, errlen, data, len);
 }
 
 /* Read the whole file at path (at most cap bytes). Out: *data (malloc'd),
  * *len, *missing. */
-static bool read_file(uint8_t **data, size_t *len, bool *missing, char *err, size_t errlen,
-		      const char *path, size_t cap)
+static bool mempool_read_file(uint8_t **data, size_t *len, bool *missing, char *err, size_t errlen,
+			      const char *path, size_t cap)
 {
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -324,7 +327,7 @@ bool mempool_load(struct mempool *mp, struct mempool_load_stats *stats, char *er
 	bool missing, ok;
 
 	memset(stats, 0, sizeof(*stats));
-	if (!read_file(&data, &len, &missing, err, errlen, path, file_cap(mp)))
+	if (!mempool_read_file(&data, &len, &missing, err, errlen, path, mempool_file_cap(mp)))
 		return false;
 	if (missing) {
 		stats->missing = true;

@@ -71,13 +71,13 @@ bool mempool_heap_reserve(struct mempool_heap *h, size_t n)
 	return true;
 }
 
-static void heap_set(struct mempool_heap *h, size_t i, struct mempool_entry *e)
+static void mempool_heap_set(struct mempool_heap *h, size_t i, struct mempool_entry *e)
 {
 	h->a[i] = e;
 	e->pos[h->which] = i;
 }
 
-static void heap_up(struct mempool_heap *h, size_t i)
+static void mempool_heap_up(struct mempool_heap *h, size_t i)
 {
 	struct mempool_entry *e = h->a[i];
 
@@ -85,13 +85,13 @@ static void heap_up(struct mempool_heap *h, size_t i)
 		size_t p = (i - 1) / 2;
 		if (!mempool_heap_less(h, e, h->a[p]))
 			break;
-		heap_set(h, i, h->a[p]);
+		mempool_heap_set(h, i, h->a[p]);
 		i = p;
 	}
-	heap_set(h, i, e);
+	mempool_heap_set(h, i, e);
 }
 
-static void heap_down(struct mempool_heap *h, size_t i)
+static void mempool_heap_down(struct mempool_heap *h, size_t i)
 {
 	struct mempool_entry *e = h->a[i];
 
@@ -103,17 +103,17 @@ static void heap_down(struct mempool_heap *h, size_t i)
 			c++;
 		if (!mempool_heap_less(h, h->a[c], e))
 			break;
-		heap_set(h, i, h->a[c]);
+		mempool_heap_set(h, i, h->a[c]);
 		i = c;
 	}
-	heap_set(h, i, e);
+	mempool_heap_set(h, i, e);
 }
 
 void mempool_heap_push(struct mempool_heap *h, struct mempool_entry *e)
 {
 	assert(h->n < h->cap);
-	heap_set(h, h->n, e);
-	heap_up(h, h->n++);
+	mempool_heap_set(h, h->n, e);
+	mempool_heap_up(h, h->n++);
 }
 
 void mempool_heap_remove(struct mempool_heap *h, struct mempool_entry *e)
@@ -124,9 +124,9 @@ void mempool_heap_remove(struct mempool_heap *h, struct mempool_entry *e)
 	h->n--;
 	if (i == h->n)
 		return;
-	heap_set(h, i, h->a[h->n]);
-	heap_up(h, i);
-	heap_down(h, h->a[i]->pos[h->which]);
+	mempool_heap_set(h, i, h->a[h->n]);
+	mempool_heap_up(h, i);
+	mempool_heap_down(h, h->a[i]->pos[h->which]);
 }
 
 struct mempool_entry *mempool_heap_top(const struct mempool_heap *h)

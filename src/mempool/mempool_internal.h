@@ -24,17 +24,17 @@
 struct mempool_sender;
 
 struct mempool_entry {
-	struct tx tx;                   /* sealed, owned copy */
-	int64_t time_ms;                /* admission time */
+	struct tx tx;    /* sealed, owned copy */
+	int64_t time_ms; /* admission time */
 	struct mempool_sender *sender;
-	size_t pos[2];                  /* slot in mp->heap[MEMPOOL_HEAP_*] */
-	bool mark;                      /* eviction plan (mempool_evict.c) */
+	size_t pos[2]; /* slot in mp->heap[MEMPOOL_HEAP_*] */
+	bool mark;     /* eviction plan (mempool_evict.c) */
 };
 
 struct mempool_sender {
 	struct pubkey key;
-	uint64_t first_nonce;           /* nonce of txs[0] */
-	struct mempool_entry **txs;     /* nonce order, n used of cap */
+	uint64_t first_nonce;       /* nonce of txs[0] */
+	struct mempool_entry **txs; /* nonce order, n used of cap */
 	size_t n, cap;
 };
 
@@ -43,10 +43,10 @@ struct mempool_sender {
  * tombstones). */
 struct mempool_tab {
 	void **slot;
-	size_t nslot;                   /* 0 or a power of two */
+	size_t nslot; /* 0 or a power of two */
 	size_t n;
 	const uint8_t *(*key)(const void *obj);
-	const uint8_t *salt;            /* 16 bytes, the mempool's */
+	const uint8_t *salt; /* 16 bytes, the mempool's */
 };
 
 enum { MEMPOOL_HEAP_WORST = 0, MEMPOOL_HEAP_OLDEST = 1 };

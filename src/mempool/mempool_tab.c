@@ -14,7 +14,7 @@
 #include "crypto/sha256.h"
 #include "mempool/mempool_internal.h"
 
-#define TAB_MIN_SLOTS 16
+#define MEMPOOL_TAB_MIN_SLOTS 16
 
 void mempool_tab_init(struct mempool_tab *t, const uint8_t *(*key)(const void *obj),
 		      const uint8_t *salt)
@@ -34,7 +34,7 @@ void mempool_tab_release(struct mempool_tab *t)
 	t->n = 0;
 }
 
-static size_t tab_home(const struct mempool_tab *t, const uint8_t k[32])
+static size_t mempool_tab_home(const struct mempool_tab *t, const uint8_t k[32])
 {
 	uint8_t in[48], h[SHA256_LEN];
 	uint64_t v = 0;
@@ -48,15 +48,15 @@ static size_t tab_home(const struct mempool_tab *t, const uint8_t k[32])
 }
 
 /* Put obj in the first free slot from its home (no growth, no checks). */
-static void tab_place(struct mempool_tab *t, void *obj)
+static void mempool_tab_place(struct mempool_tab *t, void *obj)
 {
-	size_t i = tab_home(t, t->key(obj));
+	size_t i = mempool_tab_home(t, t->key(obj));
 	while (t->slot[i] != NULL)
 		i = (i + 1) & (t->nslot - 1);
 	t->slot[i] = obj;
 }
 
-static bool tab_resize(struct mempool_tab *t, size_t nslot)
+static bool mempool_tab_resize(struct mempool_tab *t, size_t nslot)
 {
 	void **old = t->slot;
 	size_t nold = t->nslot;
@@ -68,14 +68,14 @@ static bool tab_resize(struct mempool_tab *t, size_t nslot)
 	t->nslot = nslot;
 	for (size_t i = 0; i < nold; i++)
 		if (old[i] != NULL)
-			tab_place(t, old[i]);
+			mempool_tab_place(t, old[i]);
 	free(old);
 	return true;
 }
 
 bool mempool_tab_reserve(struct mempool_tab *t, size_t n)
 {
-	size_t want = t->n + n, nslot = t->nslot ? t->nslot : TAB_MIN_SLOTS;
+	size_t want = t->n + n, nslot = t->nslot ? t->nslot : MEMPOOL_TAB_MIN_SLOTS;
 
 	if (want < t->n)
 		return false;
@@ -84,14 +84,14 @@ bool mempool_tab_reserve(struct mempool_tab *t, size_t n)
 			return false;
 		nslot *= 2;
 	}
-	return nslot == t->nslot || tab_resize(t, nslot);
+	return nslot == t->nslot || mempool_tab_resize(t, nslot);
 }
 
 void *mempool_tab_find(const struct mempool_tab *t, const uint8_t k[32])
 {
 	if (t->n == 0)
 		return NULL;
-	for (size_t i = tab_home(t, k);; i = (i + 1) & (t->nslot - 1)) {
+	for (size_t i = mempool_tab_home(t, k);; i = (i + 1) & (t->nslot - 1)) {
 		if (t->slot[i] == NULL)
 			return NULL;
 		if (memcmp(t->key(t->slot[i]), k, 32) == 0)
@@ -103,20 +103,20 @@ void mempool_tab_insert(struct mempool_tab *t, void *obj)
 {
 	assert(t->n + 1 <= t->nslot / 2);
 	assert(mempool_tab_find(t, t->key(obj)) == NULL);
-	tab_place(t, obj);
+	mempool_tab_place(t, obj);
 	t->n++;
 }
 
 /* True when slot j lies cyclically in (i, h]: an object at j whose home is h
  * may stay where it is after slot i is emptied. */
-static bool tab_between(size_t i, size_t h, size_t j)
+static bool mempool_tab_between(size_t i, size_t h, size_t j)
 {
 	return i <= j ? (i < h && h <= j) : (i < h || h <= j);
 }
 
 void mempool_tab_remove(struct mempool_tab *t, const void *obj)
 {
-	size_t mask = t->nslot - 1, i = tab_home(t, t->key(obj));
+	size_t mask = t->nslot - 1, i = mempool_tab_home(t, t->key(obj));
 
 	while (t->slot[i] != obj) {
 		assert(t->slot[i] != NULL);
@@ -125,8 +125,8 @@ void mempool_tab_remove(struct mempool_tab *t, const void *obj)
 	t->slot[i] = NULL;
 	/* Shift back the objects of the probe run after i that may move. */
 	for (size_t j = (i + 1) & mask; t->slot[j] != NULL; j = (j + 1) & mask) {
-		size_t h = tab_home(t, t->key(t->slot[j]));
-		if (tab_between(i, h, j))
+		size_t h = mempool_tab_home(t, t->key(t->slot[j]));
+		if (mempool_tab_between(i, h, j))
 			continue;
 		t->slot[i] = t->slot[j];
 		t->slot[j] = NULL;

@@ -20,7 +20,7 @@ size_t mempool_expire(struct mempool *mp)
 }
 
 /* Re-check one sender against the tip. Returns true if s was freed. */
-static bool revalidate_sender(struct mempool *mp, struct mempool_sender *s)
+static bool mempool_revalidate_sender(struct mempool *mp, struct mempool_sender *s)
 {
 	uint64_t nonce, balance;
 	struct mempool_reject why;
@@ -61,7 +61,7 @@ size_t mempool_revalidate(struct mempool *mp)
 	 * harmless (the check is a pure function of the tip). */
 	for (size_t i = 0; i < mp->by_sender.nslot;) {
 		struct mempool_sender *s = mp->by_sender.slot[i];
-		if (s == NULL || !revalidate_sender(mp, s))
+		if (s == NULL || !mempool_revalidate_sender(mp, s))
 			i++;
 	}
 	return before - mempool_count(mp);

@@ -150,19 +150,26 @@ static const struct reject_case reject_cases[] = {
 	{ "fee too low", 0, 0, set_fee_low, MEMPOOL_ERR_FEE_TOO_LOW, "fee_too_low", false },
 	{ "state", 0, 0, set_state, MEMPOOL_ERR_STATE, "state_unavailable", false },
 	{ "nonce too low", 0, 0, set_nonce_low, MEMPOOL_ERR_NONCE_TOO_LOW, "nonce_too_low", false },
-	{ "gap, none pending", 0, 0, set_gap_empty, MEMPOOL_ERR_NONCE_TOO_HIGH, "nonce_too_high", false },
-	{ "gap after pending", 0, 0, set_gap_pending, MEMPOOL_ERR_NONCE_TOO_HIGH, "nonce_too_high", false },
-	{ "replacement fee", 0, 0, set_replace_low, MEMPOOL_ERR_REPLACEMENT_FEE, "replacement_fee_too_low", false },
+	{ "gap, none pending", 0, 0, set_gap_empty, MEMPOOL_ERR_NONCE_TOO_HIGH, "nonce_too_high",
+	  false },
+	{ "gap after pending", 0, 0, set_gap_pending, MEMPOOL_ERR_NONCE_TOO_HIGH, "nonce_too_high",
+	  false },
+	{ "replacement fee", 0, 0, set_replace_low, MEMPOOL_ERR_REPLACEMENT_FEE,
+	  "replacement_fee_too_low", false },
 	{ "sender cap", 0, 2, set_cap, MEMPOOL_ERR_SENDER_CAP, "sender_cap", false },
 	{ "bad signature", 0, 0, set_bad_sig, MEMPOOL_ERR_BAD_SIGNATURE, "bad_signature", true },
 	{ "balance", 0, 0, set_balance, MEMPOOL_ERR_CHAIN, "fee_exceeds_balance", false },
-	{ "balance after pending", 0, 0, set_balance_pending, MEMPOOL_ERR_CHAIN, "fee_exceeds_balance", false },
+	{ "balance after pending", 0, 0, set_balance_pending, MEMPOOL_ERR_CHAIN,
+	  "fee_exceeds_balance", false },
 	{ "chain refuses", 0, 0, set_refused, MEMPOOL_ERR_CHAIN, "refused", false },
 	{ "full", 8192, 0, set_full, MEMPOOL_ERR_FULL, "mempool_full", false },
 	{ "full, own predecessor", 8192, 0, set_full_own, MEMPOOL_ERR_FULL, "mempool_full", false },
-	{ "nonce before signature", 0, 0, set_order_nonce_before_sig, MEMPOOL_ERR_NONCE_TOO_LOW, "nonce_too_low", false },
-	{ "chain id before fee", 0, 0, set_order_chain_before_fee, MEMPOOL_ERR_WRONG_CHAIN, "wrong_chain", true },
-	{ "duplicate before state", 0, 0, set_order_dup_before_state, MEMPOOL_ERR_DUPLICATE, "duplicate", false },
+	{ "nonce before signature", 0, 0, set_order_nonce_before_sig, MEMPOOL_ERR_NONCE_TOO_LOW,
+	  "nonce_too_low", false },
+	{ "chain id before fee", 0, 0, set_order_chain_before_fee, MEMPOOL_ERR_WRONG_CHAIN,
+	  "wrong_chain", true },
+	{ "duplicate before state", 0, 0, set_order_dup_before_state, MEMPOOL_ERR_DUPLICATE,
+	  "duplicate", false },
 };
 
 static void test_rejections(void)
@@ -239,7 +246,8 @@ static void test_accept_and_queries(void)
 	p.fc.fail_account = false;
 
 	CHECK(mempool_account_txs(p.mp, got, 4, tm_pub(1)) == 2);
-	CHECK(got[0] == mempool_get(p.mp, NULL, &a0.txid) && got[1] == mempool_get(p.mp, NULL, &a1.txid));
+	CHECK(got[0] == mempool_get(p.mp, NULL, &a0.txid) &&
+	      got[1] == mempool_get(p.mp, NULL, &a1.txid));
 	got[1] = NULL;
 	CHECK(mempool_account_txs(p.mp, got, 1, tm_pub(1)) == 2 && got[1] == NULL);
 	CHECK(mempool_account_txs(p.mp, got, 4, tm_pub(4)) == 0);
@@ -285,11 +293,13 @@ static void test_replacement(void)
 	 * apply to a replacement. */
 	tm_tx(&r1, 1, 1, 1000 + tm_size(5), 5);
 	CHECK(mempool_add(p.mp, &why, &info, &r1) == MEMPOOL_OK);
-	CHECK(info.replaced && memcmp(&info.replaced_txid, &a[1].txid, 32) == 0 && info.evicted == 0);
+	CHECK(info.replaced && memcmp(&info.replaced_txid, &a[1].txid, 32) == 0 &&
+	      info.evicted == 0);
 	CHECK(!tm_has(&p, &a[1]) && tm_has(&p, &r1) && mempool_count(p.mp) == 3);
 	CHECK(mempool_bytes(p.mp) == a[0].raw_len + r1.raw_len + a[2].raw_len);
 	CHECK(mempool_account_txs(p.mp, got, 3, tm_pub(1)) == 3);
-	CHECK(got[0]->nonce == 0 && got[1] == mempool_get(p.mp, NULL, &r1.txid) && got[2]->nonce == 2);
+	CHECK(got[0]->nonce == 0 && got[1] == mempool_get(p.mp, NULL, &r1.txid) &&
+	      got[2]->nonce == 2);
 	/* The replacement must leave the fees of the others payable:
 	 * 4000 - (r1 + a2) is what is left for a new nonce 0. */
 	tm_tx(&hi, 1, 0, 4000 - 1000 - r1.fee + 1, 0);
@@ -360,7 +370,8 @@ static void test_eviction_several(void)
 	if (!tm_open(&p, 8192, 0, 0))
 		return;
 	for (size_t i = 0; i < 3; i++)
-		CHECK(tm_add_new(&p, &small[i], 4 + i, 0, (uint64_t)(10 + i) * ssize, 0) == MEMPOOL_OK);
+		CHECK(tm_add_new(&p, &small[i], 4 + i, 0, (uint64_t)(10 + i) * ssize, 0) ==
+		      MEMPOOL_OK);
 	n = fill(&p, 2, 40, 100);
 	/* A 256-byte memo needs more room than the smallest one frees. */
 	tm_tx(&big, 3, 0, 60 * (tm_size(TX_MEMO_MAX) + 1), TX_MEMO_MAX);
@@ -389,14 +400,18 @@ static void set_rank_tx(struct tx *t, uint64_t fee, size_t size, uint8_t id)
 static void test_rank_order(void)
 {
 	static const struct {
-		uint64_t fa; size_t sa; uint8_t ia;
-		uint64_t fb; size_t sb; uint8_t ib;
+		uint64_t fa;
+		size_t sa;
+		uint8_t ia;
+		uint64_t fb;
+		size_t sb;
+		uint8_t ib;
 		int want; /* sign of cmp(a, b) */
 	} cases[] = {
-		{ 3000, 200, 1, 2000, 120, 2, 1 },   /* social.md E3: b first */
+		{ 3000, 200, 1, 2000, 120, 2, 1 }, /* social.md E3: b first */
 		{ 2000, 120, 2, 3000, 200, 1, -1 },
-		{ 2000, 200, 1, 1000, 100, 0, -1 },  /* same rate: higher fee first */
-		{ 1000, 100, 2, 1000, 100, 3, -1 },  /* same fee and size: txid */
+		{ 2000, 200, 1, 1000, 100, 0, -1 }, /* same rate: higher fee first */
+		{ 1000, 100, 2, 1000, 100, 3, -1 }, /* same fee and size: txid */
 		{ 1000, 100, 3, 1000, 100, 2, 1 },
 		{ 1000, 100, 3, 1000, 100, 3, 0 },
 		{ MAX_MONEY, TX_MAX_SIZE, 0, MAX_MONEY - 1, TX_MAX_SIZE, 0, -1 }, /* no overflow */
@@ -512,7 +527,8 @@ static void test_revalidate(void)
 	p.fc.nonce[6] = 3;
 	for (size_t s = 1; s < 8; s++)
 		for (size_t i = 0; i < runs[s]; i++)
-			CHECK(tm_add_new(&p, &t[s][i], s, (s == 6 ? 3 : 0) + i, 1000, 0) == MEMPOOL_OK);
+			CHECK(tm_add_new(&p, &t[s][i], s, (s == 6 ? 3 : 0) + i, 1000, 0) ==
+			      MEMPOOL_OK);
 	CHECK(mempool_count(p.mp) == 13);
 
 	/* A storage error keeps everything. */
@@ -536,7 +552,8 @@ static void test_revalidate(void)
 	fake_chain_refuse(&p.fc, &t[7][1].txid);
 	CHECK(mempool_revalidate(p.mp) == 1 + 2 + 1 + 2 + 0 + 1 + 2);
 	CHECK(mempool_count(p.mp) == 4);
-	CHECK(mempool_account_txs(p.mp, got, 3, tm_pub(1)) == 2 && got[0]->nonce == 1 && got[1]->nonce == 2);
+	CHECK(mempool_account_txs(p.mp, got, 3, tm_pub(1)) == 2 && got[0]->nonce == 1 &&
+	      got[1]->nonce == 2);
 	CHECK(mempool_pending_nonce(p.mp, &nonce, tm_pub(1)) && nonce == 3);
 	CHECK(mempool_account_txs(p.mp, got, 3, tm_pub(2)) == 0);
 	CHECK(mempool_account_txs(p.mp, got, 3, tm_pub(3)) == 0);
@@ -668,9 +685,20 @@ static void test_create_rejects(void)
 static void test_names(void)
 {
 	static const char *const names[] = {
-		"ok", "duplicate", "invalid", "wrong_chain", "fee_too_low", "state_unavailable",
-		"nonce_too_low", "nonce_too_high", "replacement_fee_too_low", "sender_cap",
-		"bad_signature", "chain", "mempool_full", "out_of_memory",
+		"ok",
+		"duplicate",
+		"invalid",
+		"wrong_chain",
+		"fee_too_low",
+		"state_unavailable",
+		"nonce_too_low",
+		"nonce_too_high",
+		"replacement_fee_too_low",
+		"sender_cap",
+		"bad_signature",
+		"chain",
+		"mempool_full",
+		"out_of_memory",
 	};
 	struct mempool_reject why;
 	char longname[64];
@@ -726,7 +754,8 @@ static void test_table(void)
 		in[i] = !in[i];
 		if (step % 97 == 0)
 			for (size_t j = 0; j < N; j++)
-				ok &= (mempool_tab_find(&t, objs[j].key) == (in[j] ? &objs[j] : NULL));
+				ok &= (mempool_tab_find(&t, objs[j].key) ==
+				       (in[j] ? &objs[j] : NULL));
 	}
 	CHECK(ok);
 	CHECK(t.n == count && t.nslot >= 2 * count);

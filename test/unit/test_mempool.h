@@ -12,7 +12,7 @@
 #include "unit.h"
 
 #define TM_CHAIN "regtest-0011aabb"
-#define TM_KEYS 12        /* test accounts 0..11 */
+#define TM_KEYS 12 /* test accounts 0..11 */
 #define TM_REFUSED_MAX 64
 
 /* The fake chain's state: every test account's committed nonce and
@@ -21,12 +21,12 @@ struct fake_chain {
 	struct chain_id id;
 	uint64_t nonce[TM_KEYS];
 	uint64_t balance[TM_KEYS];
-	bool fail_account;         /* account() reports a storage error */
+	bool fail_account; /* account() reports a storage error */
 	struct hash256 refused[TM_REFUSED_MAX];
 	size_t nrefused;
-	size_t checks;             /* calls of check() */
-	bool sig_answer;           /* what fake_verify_sig says */
-	size_t sig_calls;          /* calls of fake_verify_sig */
+	size_t checks;    /* calls of check() */
+	bool sig_answer;  /* what fake_verify_sig says */
+	size_t sig_calls; /* calls of fake_verify_sig */
 };
 
 /* A pool on a fake chain with a mock clock. */
@@ -64,9 +64,9 @@ struct tm_spec {
 	uint64_t nonce;
 	uint64_t fee;
 	size_t memo;
-	const char *chain;   /* NULL: TM_CHAIN */
-	bool bad_to;         /* recipient is not a valid key (tx_check) */
-	bool bad_sig;        /* signature corrupted after signing */
+	const char *chain; /* NULL: TM_CHAIN */
+	bool bad_to;       /* recipient is not a valid key (tx_check) */
+	bool bad_sig;      /* signature corrupted after signing */
 };
 /* A sealed transaction of spec s. Aborts on failure (test set-up). */
 void tm_make(struct tx *out, const struct tm_spec *s);

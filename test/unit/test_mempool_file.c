@@ -220,16 +220,64 @@ static void put32(uint8_t *p, uint32_t v)
 
 /* Each mutation edits a copy of a good file of six entries (at most 64
  * bytes longer) and returns its new length. */
-static size_t mut_empty(uint8_t *d, size_t len) { (void)d; (void)len; return 0; }
-static size_t mut_short(uint8_t *d, size_t len) { (void)len; fix_sum(d, 43); return 43; }
-static size_t mut_flip(uint8_t *d, size_t len) { d[len / 2] ^= 0x40; return len; }
-static size_t mut_sum(uint8_t *d, size_t len) { d[len - 1] ^= 1; return len; }
-static size_t mut_magic(uint8_t *d, size_t len) { d[0] = 'X'; fix_sum(d, len); return len; }
-static size_t mut_version(uint8_t *d, size_t len) { put32(d + 4, 2); fix_sum(d, len); return len; }
-static size_t mut_count_huge(uint8_t *d, size_t len) { put32(d + 8, 0xffffffffu); fix_sum(d, len); return len; }
-static size_t mut_count_more(uint8_t *d, size_t len) { put32(d + 8, 7); fix_sum(d, len); return len; }
-static size_t mut_count_less(uint8_t *d, size_t len) { put32(d + 8, 5); fix_sum(d, len); return len; }
-static size_t mut_time(uint8_t *d, size_t len) { d[12 + 7] = 0x80; fix_sum(d, len); return len; }
+static size_t mut_empty(uint8_t *d, size_t len)
+{
+	(void)d;
+	(void)len;
+	return 0;
+}
+static size_t mut_short(uint8_t *d, size_t len)
+{
+	(void)len;
+	fix_sum(d, 43);
+	return 43;
+}
+static size_t mut_flip(uint8_t *d, size_t len)
+{
+	d[len / 2] ^= 0x40;
+	return len;
+}
+static size_t mut_sum(uint8_t *d, size_t len)
+{
+	d[len - 1] ^= 1;
+	return len;
+}
+static size_t mut_magic(uint8_t *d, size_t len)
+{
+	d[0] = 'X';
+	fix_sum(d, len);
+	return len;
+}
+static size_t mut_version(uint8_t *d, size_t len)
+{
+	put32(d + 4, 2);
+	fix_sum(d, len);
+	return len;
+}
+static size_t mut_count_huge(uint8_t *d, size_t len)
+{
+	put32(d + 8, 0xffffffffu);
+	fix_sum(d, len);
+	return len;
+}
+static size_t mut_count_more(uint8_t *d, size_t len)
+{
+	put32(d + 8, 7);
+	fix_sum(d, len);
+	return len;
+}
+static size_t mut_count_less(uint8_t *d, size_t len)
+{
+	put32(d + 8, 5);
+	fix_sum(d, len);
+	return len;
+}
+static size_t mut_time(uint8_t *d, size_t len)
+{
+	d[12 + 7] = 0x80;
+	fix_sum(d, len);
+	return len;
+}
 static size_t mut_tx(uint8_t *d, size_t len)
 {
 	d[12 + 8 + 2] = 99; /* the first tx's version byte (after a 2-byte length) */
@@ -384,10 +432,8 @@ static void test_file_random_damage(void)
 }
 
 const struct unit_case tm_file_cases[] = {
-	UNIT_CASE(test_file_roundtrip),
-	UNIT_CASE(test_file_recheck),
-	UNIT_CASE(test_file_missing_and_io),
-	UNIT_CASE(test_file_corrupt),
+	UNIT_CASE(test_file_roundtrip),      UNIT_CASE(test_file_recheck),
+	UNIT_CASE(test_file_missing_and_io), UNIT_CASE(test_file_corrupt),
 	UNIT_CASE(test_file_random_damage),
 };
 const size_t tm_file_ncases = UNIT_COUNT(tm_file_cases);

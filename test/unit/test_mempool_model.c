@@ -19,7 +19,7 @@
 #define M_BYTES 8192
 #define M_CAP 5
 #define M_EXPIRY 20000
-#define M_SENDERS 9   /* accounts 1..9 */
+#define M_SENDERS 9 /* accounts 1..9 */
 
 struct m_entry {
 	struct tx tx;
@@ -300,8 +300,8 @@ static bool same_state(const struct tm_pool *p, const struct model *m)
 		     pn == m_pending(m, &p->fc, s);
 		for (size_t k = 0; ok && k < c; k++)
 			ok = got[k]->nonce == first + k && m_find(m, s, first + k) >= 0 &&
-			     memcmp(got[k]->txid.b,
-				    m->e[m_find(m, s, first + k)].tx.txid.b, 32) == 0;
+			     memcmp(got[k]->txid.b, m->e[m_find(m, s, first + k)].tx.txid.b, 32) ==
+				     0;
 	}
 	return ok;
 }
@@ -352,7 +352,8 @@ static bool step_add(struct run *r)
 
 	fee = (1 + rnd(60)) * size;
 	if (roll < 15 && pending > m_first(&r->m, &r->p.fc, from)) {
-		nonce = m_first(&r->m, &r->p.fc, from) + rnd(pending - m_first(&r->m, &r->p.fc, from));
+		nonce = m_first(&r->m, &r->p.fc, from) +
+			rnd(pending - m_first(&r->m, &r->p.fc, from));
 		rep = m_find(&r->m, from, nonce);
 		fee = r->m.e[rep].tx.fee + size + rnd(40) - 20 + rnd(3) * 200;
 	} else if (roll < 22) {
@@ -492,11 +493,12 @@ static void test_model_random(void)
 	if (!CHECK(ok))
 		unit_note("mismatch at step %d", step - 1);
 	unit_note("%zu adds: %zu accepted (%zu replacements, %zu evictions), %zu blocks, "
-		  "%zu expired, %zu reloads", r->adds, r->accepted, r->replaced, r->evicted,
-		  r->blocks, r->expired, r->reloads);
+		  "%zu expired, %zu reloads",
+		  r->adds, r->accepted, r->replaced, r->evicted, r->blocks, r->expired, r->reloads);
 	/* Every path was taken. */
 	for (int c = 0; c <= MEMPOOL_ERR_CHAIN; c++) {
-		if (c == MEMPOOL_ERR_INVALID || c == MEMPOOL_ERR_WRONG_CHAIN || c == MEMPOOL_ERR_STATE)
+		if (c == MEMPOOL_ERR_INVALID || c == MEMPOOL_ERR_WRONG_CHAIN ||
+		    c == MEMPOOL_ERR_STATE)
 			continue;
 		if (!CHECK(r->codes[c] > 0))
 			unit_note("code %s never seen", mempool_err_name((enum mempool_err)c));

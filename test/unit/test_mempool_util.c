@@ -79,7 +79,8 @@ static bool fake_check(void *ctx, struct mempool_reject *why, const struct tx *t
 	fc->checks++;
 	if (tx->nonce != expected_nonce) {
 		mempool_reject_set(why, "nonce_mismatch", "nonce %llu is not %llu",
-				   (unsigned long long)tx->nonce, (unsigned long long)expected_nonce);
+				   (unsigned long long)tx->nonce,
+				   (unsigned long long)expected_nonce);
 		return false;
 	}
 	if (tx->fee > available) {
