@@ -29,6 +29,22 @@ MAX_VALIDATORS = 150
 ZERO_HASH = bytes(32)
 
 
+# Section 15: every error name, in the order of its table.
+ERROR_NAMES = ("truncated", "trailing", "varint_noncanonical", "varint_overflow", "too_large",
+               "chain_id", "tx_version", "unknown_type", "fee_range", "amount_range",
+               "memo_length", "has_parent", "body_length", "tag_count", "tag_length", "tag_order",
+               "vote_weight", "endorse_weight", "handle_length", "name_length", "about_length",
+               "website_length", "moniker_length", "commission_range", "sender_key", "to_key",
+               "subject_key", "target_key", "validator_key", "consensus_key", "memo_utf8",
+               "body_utf8", "tag_chars", "handle_chars", "name_utf8", "about_utf8",
+               "website_utf8", "moniker_utf8", "bad_signature", "header_version",
+               "upgrade_required", "tx_count", "evidence_count", "block_height",
+               "last_commit_height", "last_commit_hash", "tx_root", "evidence_root",
+               "tx_chain_id", "vote_type", "pol_round", "proposal_nil", "commit_count",
+               "commit_empty", "commit_nil", "commit_flag", "commit_set_size", "commit_power",
+               "evidence_mismatch", "evidence_order")
+
+
 class ProtocolError(Exception):
     """A rejection; `name` is the error name of doc/protocol.md section 15."""
 
@@ -391,7 +407,10 @@ def encode_address(hrp, key):
 
 
 def decode_address(hrp, addr):
-    """The 32-byte key of a bech32m address with the expected HRP, or None."""
+    """The 32-byte key of a bech32m address with the expected HRP, or None
+    (the decoding rules of section 6, in order)."""
+    if len(addr) > 90 or any(not 33 <= ord(c) <= 126 for c in addr):
+        return None
     if addr.lower() != addr and addr.upper() != addr:
         return None
     addr = addr.lower()
@@ -874,7 +893,9 @@ def commit_sighash(c, chain_id):
 
 
 def verify_commit(c, validators, chain_id):
-    """Section 12 verification against [(key, power), ...], in the doc's order."""
+    """Section 12 verification against [(key, power), ...], in the doc's order.
+    Powers are u64 (0 <= power < 2^64); Python's integers make the sum and
+    the 2/3 comparison exact, so only the 64-bit bound on the total is checked."""
     entries = c["entries"]
     if len(entries) != len(validators):
         raise ProtocolError("commit_set_size")
@@ -888,6 +909,24 @@ def verify_commit(c, validators, chain_id):
     for (key, _), sig in zip(validators, entries):
         if sig is not None and not schnorr_verify(key, msg, sig):
             raise ProtocolError("bad_signature")
+
+
+# Section 12.1: validator set hash.
+
+TAG_VALIDATOR = "Rostra/validator"
+# SHA256(tag) as section 12.1 prints it.
+TAG_VALIDATOR_SHA256 = "08e7d712696161bd60a2d7f865c1335049419289d8fe480b36a6d9c3086f6344"
+
+
+def validators_hash(validators):
+    """Merkle root of tagged("Rostra/validator", key || u64le power) per member,
+    in set order."""
+    leaves = []
+    for key, power in validators:
+        if len(key) != 32 or not 0 <= power < 2**64:
+            raise ValueError("validator key must be 32 bytes and power a u64")
+        leaves.append(tagged_hash(TAG_VALIDATOR, key + power.to_bytes(8, "little")))
+    return merkle_root(leaves)
 
 
 # ---------------------------------------------------------------------------

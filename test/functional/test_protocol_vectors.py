@@ -14,6 +14,7 @@ Exit 0 when everything matches, 1 on any mismatch.
 """
 import json
 import os
+import re
 import sys
 import traceback
 
@@ -57,12 +58,31 @@ class Checker:
         print(line + extra, flush=True)
 
 
-TOP_LEVEL_KEYS = {"about", "chain_id", "aux", "keys", "tags", "transactions", "headers", "blocks",
+TOP_LEVEL_KEYS = {"about", "chain_id", "aux", "keys", "addresses", "tags", "transactions", "headers", "blocks",
                   "votes", "proposals", "commits", "evidence", "merkle", "invalid"}
 
 
 def h(s):
     return bytes.fromhex(s)
+
+
+def parse_power(s):
+    """Section 16: a voting power is a u64 written as a decimal string (no sign,
+    no leading zeros), since it may pass 2^53."""
+    if not isinstance(s, str) or not re.fullmatch(r"0|[1-9][0-9]*", s) or int(s) >= 2**64:
+        raise ValueError(f"power {s!r} is not a u64 decimal string")
+    return int(s)
+
+
+def invalid_input(e):
+    """Section 16: an invalid entry's input is `hex`, followed by zero bytes up
+    to `pad_to` bytes when that key is present."""
+    raw = h(e["hex"])
+    if "pad_to" in e:
+        if not isinstance(e["pad_to"], int) or e["pad_to"] <= len(raw):
+            raise ValueError(f"pad_to {e['pad_to']!r} must be above the hex length {len(raw)}")
+        raw += bytes(e["pad_to"] - len(raw))
+    return raw
 
 
 def srcdir():
@@ -155,6 +175,8 @@ class VectorTest:
         self.c.start("tags")
         self.c.expect("tag list (section 3 table, in order)",
                       [t["tag"] for t in self.v["tags"]], list(rp.HASH_TAGS))
+        self.c.expect(f"SHA256({rp.TAG_VALIDATOR}) as printed in section 12.1",
+                      rp.sha256(rp.TAG_VALIDATOR.encode("ascii")).hex(), rp.TAG_VALIDATOR_SHA256)
         for t in self.v["tags"]:
             self.c.bump("entries")
             computed = rp.sha256(t["tag"].encode("ascii")).hex()
@@ -183,6 +205,15 @@ class VectorTest:
                 self.c.expect(f"{label} address_{net} under HRP {other!r}",
                               rp.decode_address(other, addr), None)
         self.c.report("keys")
+
+    def addresses(self):
+        self.c.start("addresses")
+        for e in self.v["addresses"]:
+            self.c.bump("entries")
+            want = None if e["pubkey"] is None else h(e["pubkey"])
+            got = rp.decode_address(rp.ADDRESS_HRPS[e["network"]], e["address"])
+            self.c.expect(f"{e['name']} decodes to", got, want)
+        self.c.report("addresses")
 
     def merkle(self):
         self.c.start("merkle")
@@ -286,7 +317,9 @@ class VectorTest:
         self.c.expect(f"{label} hash", rp.commit_hash(com).hex(), e["hash"])
         msg = rp.commit_sighash(com, self.chain_id)
         self.c.expect(f"{label} sighash", msg.hex(), e["sighash"])
-        validators = [(h(x["pubkey"]), x["power"]) for x in e["validators"]]
+        validators = [(h(x["pubkey"]), parse_power(x["power"])) for x in e["validators"]]
+        self.c.expect(f"{label} validators_hash", rp.validators_hash(validators).hex(),
+                      e["validators_hash"])
         self.c.expect(f"{label} verify", rp.result_of(rp.verify_commit, com, validators,
                                                       self.chain_id), e["verify"])
         # Each present entry on its own: valid ones must be the listed key's
@@ -332,7 +365,7 @@ class VectorTest:
     def _invalid(self, e):
         label = f"{e['structure']} {e['name']}"
         decode = rp.DECODERS[e["structure"]]
-        raw = h(e["hex"])
+        raw = invalid_input(e)
         if e["stage"] == "decode":
             self.c.expect(f"{label} decode error", rp.result_of(decode, raw), e["error"])
         elif e["stage"] == "check":
@@ -346,11 +379,89 @@ class VectorTest:
         else:
             self.c.fail(label, f"unknown stage {e['stage']!r}")
 
+    def coverage(self):
+        """The vectors exercise every rule: each error name of section 15 is the
+        expected result of some entry, and the cases below (found by their
+        content, not their names) are present."""
+        self.c.start("coverage")
+        expected = {e["error"] for e in self.v["invalid"]}
+        for section, key in (("transactions", "check"), ("blocks", "check"),
+                             ("commits", "verify"), ("evidence", "verify")):
+            expected |= {e[key] for e in self.v[section]}
+        for name in rp.ERROR_NAMES:
+            self.c.bump("entries")
+            self.c.expect(f"some vector expects {name!r}", name in expected, True)
+        self.c.expect("no vector expects an error missing from section 15",
+                      sorted(expected - set(rp.ERROR_NAMES) - {"ok"}), [])
+        for label, found in self.required_cases():
+            self.c.bump("entries")
+            self.c.expect(f"a vector has {label}", found, True)
+        self.c.report("coverage")
+
+    def required_cases(self):
+        """(description, present?) for each case a reviewer asked for."""
+        def sig_part(e, lo):
+            return int.from_bytes(h(e["fields"]["sig"])[lo:lo + 32], "big")
+
+        def sets(verify):
+            for e in self.v["commits"]:
+                if e["verify"] == verify:
+                    yield e, [parse_power(x["power"]) for x in e["validators"]]
+
+        def invalid(structure, error):
+            return [invalid_input(e) for e in self.v["invalid"]
+                    if e["structure"] == structure and e["error"] == error]
+
+        def votes_differ_only_in(field):
+            for raw in invalid("evidence", "evidence_mismatch"):
+                a, b = rp.decode_vote(raw[:141]), rp.decode_vote(raw[141:])
+                if [k for k in a if a[k] != b[k] and k != "sig"] == [field]:
+                    return True
+            return False
+
+        def tx_chain_ids(error):
+            for raw in invalid("tx", error):
+                r = rp.Reader(raw)
+                r.u8()
+                yield r.fixed(r.varint())
+
+        txs = self.v["transactions"]
+        yield ("a signature with r >= p (sig_valid false)",
+               any(sig_part(e, 0) >= rp.P and not e["sig_valid"] for e in txs))
+        yield ("a signature with s >= n (sig_valid false)",
+               any(sig_part(e, 32) >= rp.N and not e["sig_valid"] for e in txs))
+        yield ("a valid profile with an empty handle",
+               any(e["fields"]["type"] == "profile" and e["fields"]["payload"]["handle"] == ""
+                   and e["check"] == "ok" and e["sig_valid"] for e in txs))
+        yield ("a commit checked against a smaller set (commit_set_size)",
+               any(len(p) < len(e["fields"]["entries"]) for e, p in sets("commit_set_size")))
+        yield ("a commit checked against a larger set (commit_set_size)",
+               any(len(p) > len(e["fields"]["entries"]) for e, p in sets("commit_set_size")))
+        yield ("a commit whose set has total power 0 (commit_power)",
+               any(sum(p) == 0 for _, p in sets("commit_power")))
+        yield ("a commit whose set's total power passes 64 bits (commit_power)",
+               any(sum(p) >= 2**64 for _, p in sets("commit_power")))
+        yield ("a valid commit whose set's total power is 2^64 - 1",
+               any(sum(p) == 2**64 - 1 for _, p in sets("ok")))
+        yield ("evidence with a bad signature (bad_signature)",
+               any(e["verify"] == "bad_signature" for e in self.v["evidence"]))
+        yield ("evidence whose votes differ only in round (evidence_mismatch)",
+               votes_differ_only_in("round"))
+        yield ("evidence whose votes differ only in validator (evidence_mismatch)",
+               votes_differ_only_in("validator"))
+        yield ("a block over 2 MiB (too_large)",
+               any(len(raw) > rp.BLOCK_MAX_SIZE for raw in invalid("block", "too_large")))
+        yield ("a chain id with more than 8 hex digits (chain_id)",
+               any(re.fullmatch(rb"[a-z]{1,16}-[0-9a-f]{9,}", c) for c in tx_chain_ids("chain_id")))
+        yield ("a chain id with a trailing newline (chain_id)",
+               any(re.fullmatch(rb"[a-z]{1,16}-[0-9a-f]{8}\n", c) for c in tx_chain_ids("chain_id")))
+
     def run(self):
         self.primitives()
         self.top_level()
         self.tags()
         self.keys()
+        self.addresses()
         self.merkle()
         self.transactions()
         self.headers()
@@ -360,6 +471,7 @@ class VectorTest:
         self.commits()
         self.evidence()
         self.invalid()
+        self.coverage()
         return self.c
 
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/bech32m.h"
 #include "primitives/block.h"
 #include "primitives/commit.h"
 #include "primitives/evidence.h"
@@ -13,6 +14,7 @@
 #include "test_primitives.h"
 #include "test_primitives_vectors.h"
 #include "util/hex.h"
+#include "util/parse.h"
 
 /* ------------------------------------------------- decoding harness */
 
@@ -151,17 +153,21 @@ static json_t *run_proposal(const uint8_t *p, size_t len, const json_t *entry, e
 	return o;
 }
 
-/* The validator set of a commits entry. Out: keys, power. Returns count. */
+/* The validator set of a commits entry (powers are decimal strings). Out:
+ * keys, power. Returns the count; a malformed member fails a check. */
 static size_t entry_set(const json_t *entry, struct pubkey keys[MAX_VALIDATORS],
 			uint64_t power[MAX_VALIDATORS])
 {
 	size_t i, n = 0;
 	json_t *v;
 	json_array_foreach(json_object_get(entry, "validators"), i, v) {
-		if (n == MAX_VALIDATORS)
+		const char *pk = json_string_value(json_object_get(v, "pubkey"));
+		const char *pw = json_string_value(json_object_get(v, "power"));
+		if (!CHECK(n < MAX_VALIDATORS))
 			break;
-		hex_decode_exact(keys[n].b, 32, json_string_value(json_object_get(v, "pubkey")));
-		power[n++] = (uint64_t)json_integer_value(json_object_get(v, "power"));
+		CHECK(pk && hex_decode_exact(keys[n].b, 32, pk));
+		CHECK(pw && parse_u64(&power[n], pw, 0, UINT64_MAX));
+		n++;
 	}
 	return n;
 }
@@ -191,8 +197,11 @@ static json_t *run_commit(const uint8_t *p, size_t len, const json_t *entry, enu
 	json_object_set_new(o, "sighash", hashj(&sh));
 	if (entry) {
 		enum prim_err verr;
+		struct hash256 vh;
 		size_t n = entry_set(entry, keys, power);
 		commit_verify(c, &ch, keys, power, n, &verr);
+		vectors_validators_hash(&vh, keys, power, n);
+		json_object_set_new(o, "validators_hash", hashj(&vh));
 		json_object_set_new(o, "verify", json_string(prim_err_name(verr)));
 	}
 	buf_release(&b);
@@ -236,7 +245,7 @@ static const struct codec codecs[] = {
 	{ "block", "blocks", run_block, 8 },
 	{ "vote", "votes", run_vote, 4 },
 	{ "proposal", "proposals", run_proposal, 4 },
-	{ "commit", "commits", run_commit, 5 },
+	{ "commit", "commits", run_commit, 6 },
 	{ "evidence", "evidence", run_evidence, 4 },
 };
 #define NCODECS (sizeof(codecs) / sizeof(codecs[0]))
@@ -261,12 +270,25 @@ static json_t *load_vectors(void)
 	return doc;
 }
 
-static json_t *run_hex(const struct codec *c, const char *hex, const json_t *entry, enum prim_err *err)
+/* Decode hex, followed by zeros up to pad_to bytes when pad_to passes its
+ * length (an invalid entry's "pad_to"), as structure c. */
+static json_t *run_hex(const struct codec *c, const char *hex, size_t pad_to,
+		       const json_t *entry, enum prim_err *err)
 {
 	size_t len;
 	uint8_t *p = vectors_unhex(hex, &len);
 	if (!CHECK(p != NULL))
 		return NULL;
+	if (pad_to > len) {
+		uint8_t *q = calloc(1, pad_to);
+		if (CHECK(q != NULL))
+			memcpy(q, p, len);
+		free(p);
+		if (!q)
+			return NULL;
+		p = q;
+		len = pad_to;
+	}
 	json_t *o = c->run(p, len, entry, err);
 	free(p);
 	return o;
@@ -286,7 +308,7 @@ static void test_vectors_decode(void)
 		json_array_foreach(json_object_get(doc, codecs[c].section), i, e) {
 			enum prim_err err;
 			const char *name = json_string_value(json_object_get(e, "name"));
-			json_t *got = run_hex(&codecs[c], json_string_value(json_object_get(e, "hex")), e, &err);
+			json_t *got = run_hex(&codecs[c], json_string_value(json_object_get(e, "hex")), 0, e, &err);
 			if (!CHECK(got != NULL)) {
 				unit_note("%s %s: %s", codecs[c].section, name, prim_err_name(err));
 				continue;
@@ -306,7 +328,7 @@ static void test_vectors_decode(void)
 			json_decref(got);
 		}
 	}
-	CHECK(total == 13 + 2 + 2 + 4 + 2 + 4 + 1);
+	CHECK(total == 16 + 2 + 2 + 4 + 2 + 11 + 4);
 	json_decref(doc);
 }
 
@@ -324,7 +346,12 @@ static void test_vectors_invalid(void)
 		enum prim_err err = PRIM_ERR_OK;
 		if (!CHECK(c != NULL))
 			continue;
-		json_t *got = run_hex(c, json_string_value(json_object_get(e, "hex")), NULL, &err);
+		const json_t *pad = json_object_get(e, "pad_to");
+		size_t pad_to = 0;
+		if (pad && CHECK(json_integer_value(pad) > 0 &&
+				 json_integer_value(pad) <= (json_int_t)(2 * BLOCK_MAX_SIZE)))
+			pad_to = (size_t)json_integer_value(pad);
+		json_t *got = run_hex(c, json_string_value(json_object_get(e, "hex")), pad_to, NULL, &err);
 		const char *have = !got ? prim_err_name(err) :
 				   json_object_get(got, "check") ? json_string_value(json_object_get(got, "check")) :
 				   "(accepted)";
@@ -340,32 +367,78 @@ static void test_vectors_invalid(void)
 	json_decref(doc);
 }
 
-/* Every error a decoder or a stateless check can return is exercised by at
- * least one invalid vector (the rest are covered by the cases below). */
+/* Every address vector decodes under its network's HRP to its pubkey, or
+ * is refused when pubkey is null (doc/protocol.md section 6). */
+static void test_vectors_addresses(void)
+{
+	static const char *const hrps[][2] = {
+		{ "main", "ro" }, { "testnet", "tro" }, { "regtest", "rro" },
+	};
+	json_t *doc = load_vectors();
+	size_t i, n = 0, valid = 0;
+	json_t *e;
+	json_array_foreach(json_object_get(doc, "addresses"), i, e) {
+		const char *net = json_string_value(json_object_get(e, "network"));
+		const char *addr = json_string_value(json_object_get(e, "address"));
+		const char *want = json_string_value(json_object_get(e, "pubkey"));
+		const char *hrp = NULL;
+		struct pubkey pk, wpk;
+		for (size_t h = 0; net && h < sizeof(hrps) / sizeof(hrps[0]); h++)
+			if (strcmp(hrps[h][0], net) == 0)
+				hrp = hrps[h][1];
+		if (!CHECK(hrp != NULL && addr != NULL))
+			continue;
+		bool ok = address_decode(&pk, hrp, addr);
+		if (!CHECK(ok == (want != NULL)))
+			unit_note("address %s: %s", json_string_value(json_object_get(e, "name")),
+				  ok ? "accepted" : "refused");
+		if (ok && want && CHECK(hex_decode_exact(wpk.b, sizeof(wpk.b), want)))
+			CHECK(memcmp(pk.b, wpk.b, sizeof(pk.b)) == 0);
+		valid += want != NULL;
+		n++;
+	}
+	CHECK(n == 11 && valid == 2);
+	json_decref(doc);
+}
+
+/* True if some entry of section has value name under key. */
+static bool section_has(const json_t *doc, const char *section, const char *key, const char *name)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(doc, section), i, e) {
+		const char *v = json_string_value(json_object_get(e, key));
+		if (v && strcmp(v, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Every error a decoder, a stateless check or a verification can return
+ * is the expected result of at least one vector: an invalid entry's error,
+ * a transaction's or block's check, a commit's or evidence's verify. */
 static void test_every_rejection_has_a_vector(void)
 {
-	static const enum prim_err elsewhere[] = {
-		PRIM_ERR_OK, PRIM_ERR_BAD_SIGNATURE, PRIM_ERR_COMMIT_SET_SIZE,
-		PRIM_ERR_COMMIT_POWER,
+	static const struct {
+		const char *section, *key;
+	} where[] = {
+		{ "invalid", "error" }, { "transactions", "check" }, { "blocks", "check" },
+		{ "commits", "verify" }, { "evidence", "verify" },
 	};
 	json_t *doc = load_vectors();
 	for (unsigned i = 0; doc && i < PRIM_ERR_COUNT_; i++) {
+		const char *name = prim_err_name((enum prim_err)i);
 		bool found = false;
-		size_t j;
-		json_t *e;
-		for (size_t k = 0; k < sizeof(elsewhere) / sizeof(elsewhere[0]); k++)
-			found |= elsewhere[k] == (enum prim_err)i;
-		json_array_foreach(json_object_get(doc, "invalid"), j, e)
-			found |= strcmp(json_string_value(json_object_get(e, "error")),
-					prim_err_name((enum prim_err)i)) == 0;
+		for (size_t k = 0; k < sizeof(where) / sizeof(where[0]); k++)
+			found |= section_has(doc, where[k].section, where[k].key, name);
 		if (!CHECK(found))
-			unit_note("no invalid vector for %s", prim_err_name((enum prim_err)i));
+			unit_note("no vector expects %s", name);
 	}
 	json_decref(doc);
 }
 
-/* Limits the vectors cannot carry: a block over 2 MiB, an empty input to
- * every decoder, and a tx exactly at the size limit boundary. */
+/* Size limits at the boundary (the vectors carry the block ones through
+ * "pad_to"), and an empty or NULL input to every decoder. */
 static void test_size_limits(void)
 {
 	size_t big = BLOCK_MAX_SIZE + 1;
@@ -620,6 +693,7 @@ const struct unit_case prim_decode_cases[] = {
 	UNIT_CASE(test_vectors_decode),
 	UNIT_CASE(test_vectors_invalid),
 	UNIT_CASE(test_every_rejection_has_a_vector),
+	UNIT_CASE(test_vectors_addresses),
 	UNIT_CASE(test_size_limits),
 	UNIT_CASE(test_tx_edges_accepted),
 	UNIT_CASE(test_tx_max_size_bound),

@@ -1,6 +1,7 @@
 /* Builds test/data/vectors.json (see test_primitives_vectors.h). */
 #include "test_primitives_vectors.h"
 
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,6 +290,13 @@ static void fill_profile(struct tx *tx)
 	tx->u.profile.website = TXT("https://example.org/alice");
 }
 
+/* A profile without a handle: an empty handle is valid (length 0 is
+ * allowed besides 3..24, and it has no characters to check). */
+static void fill_profile_anon(struct tx *tx)
+{
+	tx->u.profile.name = TXT("Anonymous");
+}
+
 static void fill_stake(struct tx *tx)
 {
 	tx->u.stake.validator = pub(VEC_VAL1);
@@ -334,6 +342,7 @@ static const struct tx_vec tx_vecs[] = {
 	{ "unstake", TX_UNSTAKE, VEC_ALICE, 7, MAX_MONEY, fill_unstake },
 	{ "validator", TX_VALIDATOR, VEC_VAL1, 0, 1000, fill_validator },
 	{ "unjail", TX_UNJAIL, VEC_VAL1, 1, 1000, fill_none },
+	{ "profile_no_handle", TX_PROFILE, VEC_BOB, 302, 1000, fill_profile_anon },
 };
 
 static const struct tx_vec *find_tx_vec(const char *name)
@@ -386,6 +395,34 @@ static json_t *tx_entry(const char *name, const struct tx *tx)
 	return o;
 }
 
+/* Signatures that BIP340 verification must refuse: the transfer's own
+ * signature changed in one place. R's x coordinate r must be below the
+ * field size p, and s below the group order n; a verifier that reduced
+ * them instead would accept other encodings of a signature. */
+static const uint8_t field_p[32] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xfe, 0xff, 0xff, 0xfc, 0x2f,
+};
+static const uint8_t group_n[32] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b,
+	0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+};
+
+static void s_last_bit(uint8_t sig[SIG_LEN]) { sig[SIG_LEN - 1] ^= 1; }
+static void s_r_is_p(uint8_t sig[SIG_LEN]) { memcpy(sig, field_p, 32); }
+static void s_s_is_n(uint8_t sig[SIG_LEN]) { memcpy(sig + 32, group_n, 32); }
+
+static const struct {
+	const char *name;
+	void (*edit)(uint8_t sig[SIG_LEN]);
+} bad_sigs[] = {
+	{ "transfer_bad_sig", s_last_bit },
+	{ "transfer_sig_r_is_p", s_r_is_p },
+	{ "transfer_sig_s_is_n", s_s_is_n },
+};
+
 static bool add_txs(json_t *arr)
 {
 	struct tx tx;
@@ -396,26 +433,46 @@ static bool add_txs(json_t *arr)
 		json_array_append_new(arr, tx_entry(tx_vecs[i].name, &tx));
 		tx_release(&tx);
 	}
-	/* The first transfer with the last bit of its signature flipped. */
-	if (!signed_tx(&tx, &tx_vecs[0]))
-		return false;
-	tx.sig[SIG_LEN - 1] ^= 1;
-	if (!tx_seal(&tx, &err))
-		return false;
-	json_array_append_new(arr, tx_entry("transfer_bad_sig", &tx));
-	tx_release(&tx);
+	for (size_t i = 0; i < sizeof(bad_sigs) / sizeof(bad_sigs[0]); i++) {
+		if (!signed_tx(&tx, &tx_vecs[0]))
+			return false;
+		bad_sigs[i].edit(tx.sig);
+		if (!tx_seal(&tx, &err))
+			return false;
+		json_array_append_new(arr, tx_entry(bad_sigs[i].name, &tx));
+		tx_release(&tx);
+	}
 	return true;
 }
 
 /* ---------------------------------------------- consensus structures */
 
-static const uint64_t set_power[3] = { 10, 20, 30 };
+/* A validator set: members (by fixed key) and their voting powers, in set
+ * order. */
+struct vec_set {
+	size_t n;
+	enum vec_key who[4];
+	uint64_t power[4];
+};
 
-static void set_keys(struct pubkey keys[3])
+#define SET3 { 3, { VEC_VAL1, VEC_VAL2, VEC_VAL3 }, { 10, 20, 30 } }
+
+void vectors_validators_hash(struct hash256 *out, const struct pubkey *keys,
+			     const uint64_t *power, size_t n)
 {
-	keys[0] = pub(VEC_VAL1);
-	keys[1] = pub(VEC_VAL2);
-	keys[2] = pub(VEC_VAL3);
+	struct hash_tag tag;
+	struct hash256 leaves[MAX_VALIDATORS];
+	if (n > MAX_VALIDATORS)
+		abort(); /* no set is larger than a commit */
+	hash_tag_init(&tag, VEC_TAG_VALIDATOR);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t m[PUBKEY_LEN + 8];
+		memcpy(m, keys[i].b, PUBKEY_LEN);
+		for (size_t j = 0; j < 8; j++)
+			m[PUBKEY_LEN + j] = (uint8_t)(power[i] >> (8 * j));
+		tagged_hash(leaves[i].b, &tag, m, sizeof(m));
+	}
+	merkle_root(out, leaves, n);
 }
 
 static void make_vote(struct vote *v, uint8_t type, uint64_t height, uint32_t round,
@@ -433,19 +490,21 @@ static void make_vote(struct vote *v, uint8_t type, uint64_t height, uint32_t ro
 		abort();
 }
 
-/* The commit of block id at height 1 round 0 signed by the members whose
- * bit is set in mask (bit i: set member i). */
-static void make_commit(struct commit *c, const struct hash256 *block, unsigned mask)
+/* The 3-entry commit of block id at height 1 round 0, signed on chain by
+ * val1, val2, val3 where bit 0, 1, 2 of mask is set. */
+static void make_commit(struct commit *c, const struct hash256 *block, unsigned mask,
+			const char *chain)
 {
-	struct chain_id chain;
+	struct chain_id ch;
 	struct hash256 h;
-	vectors_chain_id(&chain);
+	if (!chain_id_parse(&ch, chain))
+		abort();
 	memset(c, 0, sizeof(*c));
 	c->height = 1;
 	c->round = 0;
 	c->block_id = *block;
 	c->n = 3;
-	commit_sighash(&h, c, &chain);
+	commit_sighash(&h, c, &ch);
 	for (unsigned i = 0; i < 3; i++) {
 		struct seckey sk;
 		struct pubkey pk;
@@ -458,13 +517,15 @@ static void make_commit(struct commit *c, const struct hash256 *block, unsigned 
 	}
 }
 
-static void make_evidence(struct evidence *e, const struct hash256 *block1)
+/* Evidence that who cast two votes of type at height 1, round 0: one for
+ * x, one for y, both signed on chain. */
+static void make_evidence(struct evidence *e, uint8_t type, enum vec_key who,
+			  const struct hash256 *x, const struct hash256 *y, const char *chain)
 {
 	struct vote v1, v2;
-	struct hash256 other = fixed_hash(0x77);
 	enum prim_err err;
-	make_vote(&v1, VOTE_PREVOTE, 1, 0, block1, VEC_VAL1, VEC_CHAIN_ID);
-	make_vote(&v2, VOTE_PREVOTE, 1, 0, &other, VEC_VAL1, VEC_CHAIN_ID);
+	make_vote(&v1, type, 1, 0, x, who, chain);
+	make_vote(&v2, type, 1, 0, y, who, chain);
 	if (!evidence_make(e, &v1, &v2, &err))
 		abort();
 }
@@ -506,8 +567,9 @@ static bool make_blocks(struct block *b1, struct block *b2)
 			return false;
 		b2->ntx = i + 1;
 	}
-	make_commit(&b2->last_commit, &b1->id, 6); /* val2, val3 */
-	make_evidence(&b2->evidence[0], &b1->id);
+	make_commit(&b2->last_commit, &b1->id, 6, VEC_CHAIN_ID); /* val2, val3 */
+	struct hash256 other = fixed_hash(0x77);
+	make_evidence(&b2->evidence[0], VOTE_PREVOTE, VEC_VAL1, &b1->id, &other, VEC_CHAIN_ID);
 	b2->nevidence = 1;
 	block_compute_roots(&b2->header.tx_root, &b2->header.evidence_root,
 			    &b2->header.last_commit_hash, b2);
@@ -591,24 +653,35 @@ static json_t *proposal_entry(const char *name, const struct proposal *p)
 	return o;
 }
 
-static json_t *commit_entry(const char *name, const struct commit *c, size_t set_len)
+/* A voting power as the file writes it: a decimal string, since a u64 may
+ * pass 2^53 (the largest integer every JSON reader keeps exact). */
+static json_t *jpower(uint64_t v)
+{
+	char s[24];
+	int n = snprintf(s, sizeof(s), "%" PRIu64, v);
+	return n > 0 && (size_t)n < sizeof(s) ? json_string(s) : NULL;
+}
+
+static json_t *commit_entry(const char *name, const struct commit *c, const struct vec_set *vs)
 {
 	json_t *o = json_object(), *vals = json_array();
 	struct buf b = BUF_INIT;
 	struct chain_id chain;
-	struct pubkey keys[3];
-	struct hash256 h, sh;
+	struct pubkey keys[4];
+	struct hash256 h, sh, vh;
 	enum prim_err err;
 	vectors_chain_id(&chain);
-	set_keys(keys);
+	for (size_t i = 0; i < vs->n; i++)
+		keys[i] = pub(vs->who[i]);
 	commit_encode(&b, c);
 	commit_hash(&h, c);
 	commit_sighash(&sh, c, &chain);
-	commit_verify(c, &chain, keys, set_power, set_len, &err);
-	for (size_t i = 0; i < set_len; i++) {
+	commit_verify(c, &chain, keys, vs->power, vs->n, &err);
+	vectors_validators_hash(&vh, keys, vs->power, vs->n);
+	for (size_t i = 0; i < vs->n; i++) {
 		json_t *v = json_object();
 		set(v, "pubkey", jkey(&keys[i]));
-		set(v, "power", jint(set_power[i]));
+		set(v, "power", jpower(vs->power[i]));
 		json_array_append_new(vals, v);
 	}
 	set(o, "name", json_string(name));
@@ -617,6 +690,7 @@ static json_t *commit_entry(const char *name, const struct commit *c, size_t set
 	set(o, "hash", jhash(&h));
 	set(o, "sighash", jhash(&sh));
 	set(o, "validators", vals);
+	set(o, "validators_hash", jhash(&vh));
 	set(o, "verify", json_string(prim_err_name(err)));
 	buf_release(&b);
 	return o;
@@ -678,17 +752,68 @@ static void add_proposals(json_t *arr, const struct hash256 *b2)
 	json_array_append_new(arr, proposal_entry("proposal_pol", &p));
 }
 
-static void add_commits(json_t *arr, const struct block *b2)
+/* Commits of block_1 at height 1 round 0, each checked against its own
+ * set: the verification rules of doc/protocol.md section 12 in turn. */
+static const struct commit_vec {
+	const char *name;
+	unsigned mask;        /* who signed: bit i for val1 + i */
+	const char *chain;    /* the chain the entries are signed on */
+	bool bad_sig;         /* flip a bit of val2's signature */
+	struct vec_set set;
+} commit_vecs[] = {
+	/* block_2's last commit: val2 and val3, 50 of 60 */
+	{ "commit", 6, VEC_CHAIN_ID, false, SET3 },
+	/* val1 and val3: exactly 40 of 60 is not enough */
+	{ "commit_two_thirds", 5, VEC_CHAIN_ID, false, SET3 },
+	{ "commit_bad_sig", 7, VEC_CHAIN_ID, true, SET3 },
+	/* signed on another chain: verified on the file's chain id */
+	{ "commit_other_chain", 7, "regtest-00000000", false, SET3 },
+	/* the same members in another order: entry i is set member i's */
+	{ "commit_set_order", 7, VEC_CHAIN_ID, false,
+	  { 3, { VEC_VAL2, VEC_VAL1, VEC_VAL3 }, { 20, 10, 30 } } },
+	{ "commit_set_too_small", 7, VEC_CHAIN_ID, false,
+	  { 2, { VEC_VAL1, VEC_VAL2 }, { 10, 20 } } },
+	{ "commit_set_too_large", 7, VEC_CHAIN_ID, false,
+	  { 4, { VEC_VAL1, VEC_VAL2, VEC_VAL3, VEC_ALICE }, { 10, 20, 30, 1 } } },
+	{ "commit_zero_power", 7, VEC_CHAIN_ID, false,
+	  { 3, { VEC_VAL1, VEC_VAL2, VEC_VAL3 }, { 0, 0, 0 } } },
+	/* the total is 2^64 + 3: a sum that wrapped to 3 would let 4 pass */
+	{ "commit_total_power_overflows", 6, VEC_CHAIN_ID, false,
+	  { 3, { VEC_VAL1, VEC_VAL2, VEC_VAL3 }, { UINT64_MAX, 2, 2 } } },
+	/* the total is 2^64 - 1 exactly; 3 x present needs more than 64 bits */
+	{ "commit_total_power_max", 7, VEC_CHAIN_ID, false,
+	  { 3, { VEC_VAL1, VEC_VAL2, VEC_VAL3 }, { UINT64_MAX - 2, 1, 1 } } },
+};
+
+static void add_commits(json_t *arr, const struct block *b1)
 {
+	static const struct vec_set none = { 0, { VEC_ALICE }, { 0 } };
 	struct commit c;
-	json_array_append_new(arr, commit_entry("commit", &b2->last_commit, 3));
-	make_commit(&c, &b2->last_commit.block_id, 5); /* val1, val3: 40 of 60 */
-	json_array_append_new(arr, commit_entry("commit_two_thirds", &c, 3));
-	make_commit(&c, &b2->last_commit.block_id, 7);
-	c.sigs[1][0] ^= 1;
-	json_array_append_new(arr, commit_entry("commit_bad_sig", &c, 3));
+	for (size_t i = 0; i < sizeof(commit_vecs) / sizeof(commit_vecs[0]); i++) {
+		const struct commit_vec *v = &commit_vecs[i];
+		make_commit(&c, &b1->id, v->mask, v->chain);
+		if (v->bad_sig)
+			c.sigs[1][0] ^= 1;
+		json_array_append_new(arr, commit_entry(v->name, &c, &v->set));
+	}
 	commit_init_empty(&c);
-	json_array_append_new(arr, commit_entry("commit_empty", &c, 0));
+	json_array_append_new(arr, commit_entry("commit_empty", &c, &none));
+}
+
+/* Evidence: block_2's, the same with a broken signature or signed on
+ * another chain (verification uses the file's chain id), and a nil vote
+ * against a vote for a block. */
+static void add_evidence(json_t *arr, const struct block *b1, const struct block *b2)
+{
+	struct evidence e = b2->evidence[0];
+	struct hash256 other = fixed_hash(0x77), nil = { { 0 } };
+	json_array_append_new(arr, evidence_entry("duplicate_prevote", &e));
+	e.b.sig[SIG_LEN - 1] ^= 1;
+	json_array_append_new(arr, evidence_entry("duplicate_prevote_bad_sig", &e));
+	make_evidence(&e, VOTE_PREVOTE, VEC_VAL1, &b1->id, &other, "regtest-00000000");
+	json_array_append_new(arr, evidence_entry("duplicate_prevote_other_chain", &e));
+	make_evidence(&e, VOTE_PRECOMMIT, VEC_VAL2, &b1->id, &nil, VEC_CHAIN_ID);
+	json_array_append_new(arr, evidence_entry("precommit_nil_and_block", &e));
 }
 
 /* ------------------------------------------------------------- merkle */
@@ -761,6 +886,7 @@ enum mut_op {
 	MUT_PATCH,  /* at off, remove n bytes and insert ins */
 	MUT_FLIP,   /* xor the byte at off with 1 */
 	MUT_PAD,    /* append zero bytes up to length n */
+	MUT_PAD_TO, /* keep the bytes; the entry's pad_to says: zeros up to n */
 };
 
 struct byte_mut {
@@ -804,6 +930,11 @@ static const struct byte_mut byte_muts[] = {
 	{ "tx", "fee_non_minimal", "transfer", MUT_PATCH, 52, 2, "e88700", "varint_noncanonical", D },
 	{ "tx", "memo_length_257", "transfer", MUT_PATCH, 90, 1, "8102", "memo_length", D },
 	{ "tx", "has_parent_2", "post", MUT_PATCH, 54, 1, "02", "has_parent", D },
+	/* the whole chain id must match: no more hex digits, no newline */
+	{ "tx", "chain_id_hex_9_digits", "transfer", MUT_PATCH, 1, 17,
+	  "11746573746e65742d316132623363346435", "chain_id", D },
+	{ "tx", "chain_id_trailing_newline", "transfer", MUT_PATCH, 1, 17,
+	  "11746573746e65742d31613262336334640a", "chain_id", D },
 
 	/* headers: version 0..3, chain id length 4, chain id 5..20, height
 	 * 21..28, time 29..36, then 32-byte fields from 37 */
@@ -830,6 +961,10 @@ static const struct byte_mut byte_muts[] = {
 	{ "block", "wrong_last_commit_hash", "block_2", MUT_FLIP, 133, 0, NULL, "last_commit_hash", C },
 	{ "block", "wrong_tx_root", "block_2", MUT_FLIP, 69, 0, NULL, "tx_root", C },
 	{ "block", "wrong_evidence_root", "block_2", MUT_FLIP, 165, 0, NULL, "evidence_root", C },
+	/* block_2 then zeros: one byte over 2 MiB is refused before reading;
+	 * at exactly 2 MiB the block decodes and the zeros are trailing */
+	{ "block", "too_large", "block_2", MUT_PAD_TO, 0, BLOCK_MAX_SIZE + 1, NULL, "too_large", D },
+	{ "block", "max_size_trailing", "block_2", MUT_PAD_TO, 0, BLOCK_MAX_SIZE, NULL, "trailing", D },
 
 	/* votes: type 0, height 1..8, round 9..12, block id 13..44 */
 	{ "vote", "truncated", "prevote", MUT_TRUNC, 0, 1, NULL, "truncated", D },
@@ -866,6 +1001,7 @@ static const struct byte_mut byte_muts[] = {
 	{ "evidence", "vote_b_type_3", "duplicate_prevote", MUT_PATCH, 141, 1, "03", "vote_type", D },
 	{ "evidence", "different_heights", "duplicate_prevote", MUT_FLIP, 142, 0, NULL, "evidence_mismatch", D },
 	{ "evidence", "different_types", "duplicate_prevote", MUT_PATCH, 141, 1, "02", "evidence_mismatch", D },
+	{ "evidence", "different_rounds", "duplicate_prevote", MUT_FLIP, 150, 0, NULL, "evidence_mismatch", D },
 };
 
 #undef Z32
@@ -1027,10 +1163,45 @@ struct custom_mut {
 	const char *stage;
 };
 
+/* vote_a of block_2's evidence, and vote_b signed by val2 instead of val1:
+ * the block ids are in order, only the validator differs. */
+static bool c_evidence_other_validator(struct buf *out, const struct block *b2)
+{
+	const struct evidence *e = &b2->evidence[0];
+	struct vote b;
+	make_vote(&b, e->b.type, e->b.height, e->b.round, &e->b.block_id, VEC_VAL2, VEC_CHAIN_ID);
+	vote_encode(out, &e->a);
+	return vote_encode(out, &b);
+}
+
+/* vote_a of block_2's evidence twice, the second for round 1 (or by val2):
+ * the same block id, so rule 1 (evidence_mismatch) must be the one that
+ * fails, before rule 2 (evidence_order). Both are properly signed. */
+static bool c_evidence_only_round(struct buf *out, const struct block *b2)
+{
+	const struct vote *a = &b2->evidence[0].a;
+	struct vote b;
+	make_vote(&b, a->type, a->height, a->round + 1, &a->block_id, VEC_VAL1, VEC_CHAIN_ID);
+	vote_encode(out, a);
+	return vote_encode(out, &b);
+}
+
+static bool c_evidence_only_validator(struct buf *out, const struct block *b2)
+{
+	const struct vote *a = &b2->evidence[0].a;
+	struct vote b;
+	make_vote(&b, a->type, a->height, a->round, &a->block_id, VEC_VAL2, VEC_CHAIN_ID);
+	vote_encode(out, a);
+	return vote_encode(out, &b);
+}
+
 static const struct custom_mut custom_muts[] = {
 	{ "evidence", "block_ids_descending", c_evidence_swapped, "evidence_order", D },
 	{ "evidence", "same_block_id", c_evidence_same, "evidence_order", D },
 	{ "block", "tx_for_other_chain", c_block_other_chain, "tx_chain_id", C },
+	{ "evidence", "different_validators", c_evidence_other_validator, "evidence_mismatch", D },
+	{ "evidence", "votes_differ_only_in_round", c_evidence_only_round, "evidence_mismatch", D },
+	{ "evidence", "votes_differ_only_in_validator", c_evidence_only_validator, "evidence_mismatch", D },
 };
 
 #undef D
@@ -1061,14 +1232,18 @@ static const char *base_hex(const json_t *doc, const char *structure, const char
 	return NULL;
 }
 
+/* pad_to: 0, or the input's length once zeros are appended to hex (for
+ * inputs too large to write out). */
 static json_t *invalid_entry(const char *structure, const char *name, const char *stage,
-			     const struct buf *b, const char *error)
+			     const struct buf *b, size_t pad_to, const char *error)
 {
 	json_t *o = json_object();
 	set(o, "structure", json_string(structure));
 	set(o, "name", json_string(name));
 	set(o, "stage", json_string(stage));
 	set(o, "hex", jbuf(b));
+	if (pad_to)
+		set(o, "pad_to", jint(pad_to));
 	set(o, "error", json_string(error));
 	return o;
 }
@@ -1090,6 +1265,8 @@ static bool apply_mut(struct buf *out, const struct byte_mut *m, const uint8_t *
 		while (out->len < m->n)
 			buf_put_u8(out, 0);
 		return buf_ok(out);
+	case MUT_PAD_TO:
+		return len < m->n && buf_put(out, p, len);
 	case MUT_PATCH: {
 		uint8_t ins[32];
 		size_t got;
@@ -1113,7 +1290,8 @@ static bool add_byte_muts(json_t *arr, const json_t *doc)
 		struct buf b = BUF_INIT;
 		bool ok = p && apply_mut(&b, m, p, len);
 		if (ok)
-			json_array_append_new(arr, invalid_entry(m->structure, m->name, m->stage, &b, m->error));
+			json_array_append_new(arr, invalid_entry(m->structure, m->name, m->stage, &b,
+								 m->op == MUT_PAD_TO ? m->n : 0, m->error));
 		else
 			fprintf(stderr, "vectors: cannot build invalid %s/%s\n", m->structure, m->name);
 		free(p);
@@ -1136,7 +1314,7 @@ static bool add_tx_edits(json_t *arr)
 		e->edit(&tx);
 		bool ok = tx_encode(&b, &tx);
 		if (ok)
-			json_array_append_new(arr, invalid_entry("tx", e->name, e->stage, &b, e->error));
+			json_array_append_new(arr, invalid_entry("tx", e->name, e->stage, &b, 0, e->error));
 		tx_release(&tx);
 		buf_release(&b);
 		if (!ok)
@@ -1154,11 +1332,119 @@ static bool add_invalid(json_t *doc, const struct block *b2)
 		struct buf b = BUF_INIT;
 		ok = m->make(&b, b2);
 		if (ok)
-			json_array_append_new(arr, invalid_entry(m->structure, m->name, m->stage, &b, m->error));
+			json_array_append_new(arr, invalid_entry(m->structure, m->name, m->stage, &b, 0, m->error));
 		buf_release(&b);
 	}
 	set(doc, "invalid", arr);
 	return ok;
+}
+
+/* ---------------------------------------------------------- addresses */
+
+/* Address decoding (doc/protocol.md section 6): strings that decode to a
+ * key, and strings that must be refused, each a valid address of alice on
+ * testnet changed in one place. */
+
+/* Regroup in[0..len) into 5-bit symbols, zero-padded (BIP173 convertbits
+ * with pad). Out: out (room for len * 8 / 5 + 1). Returns the count. */
+static size_t to_5bit(uint8_t *out, const uint8_t *in, size_t len)
+{
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		acc = (acc << 8 | in[i]) & 0xfff;
+		bits += 8;
+		while (bits >= 5) {
+			bits -= 5;
+			out[n++] = (uint8_t)((acc >> bits) & 31);
+		}
+	}
+	if (bits)
+		out[n++] = (uint8_t)((acc << (5 - bits)) & 31);
+	return n;
+}
+
+enum addr_edit {
+	AE_NONE, AE_UPPER, AE_MIXED, AE_VERSION_1, AE_KEY_31, AE_KEY_33, AE_PAD_BITS,
+	AE_OFF_CURVE, AE_CHECKSUM, AE_BECH32,
+};
+
+static const struct {
+	const char *name, *network;
+	enum addr_edit edit;
+	bool valid;
+} addr_vecs[] = {
+	{ "lower_case", "testnet", AE_NONE, true },
+	{ "upper_case", "testnet", AE_UPPER, true },
+	{ "mixed_case", "testnet", AE_MIXED, false },
+	{ "other_network", "main", AE_NONE, false },
+	{ "version_1", "testnet", AE_VERSION_1, false },
+	{ "key_31_bytes", "testnet", AE_KEY_31, false },
+	{ "key_33_bytes", "testnet", AE_KEY_33, false },
+	{ "nonzero_padding", "testnet", AE_PAD_BITS, false },
+	{ "key_not_on_curve", "testnet", AE_OFF_CURVE, false },
+	{ "bad_checksum", "testnet", AE_CHECKSUM, false },
+	{ "bech32_checksum", "testnet", AE_BECH32, false },
+};
+
+/* Turn the bech32m checksum at the end of addr into the bech32 one (BIP173,
+ * constant 1). The checksum is the polymod xor the constant, written as 6
+ * symbols, so xoring its symbols with those of 0x2bc830a3 ^ 1 does it. */
+static void to_bech32_checksum(char *addr)
+{
+	static const char charset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+	const uint32_t diff = 0x2bc830a3u ^ 1u;
+	size_t len = strlen(addr);
+	for (size_t i = 0; i < 6; i++) {
+		char *c = &addr[len - 6 + i];
+		size_t v = (size_t)(strchr(charset, *c) - charset);
+		*c = charset[v ^ ((diff >> (5 * (5 - i))) & 31)];
+	}
+}
+
+/* The address of alice on testnet with edit applied. Out: out. */
+static bool edited_address(char out[ADDRESS_MAX_LEN], enum addr_edit edit)
+{
+	struct pubkey pk = edit == AE_OFF_CURVE ? bad_key() : pub(VEC_ALICE);
+	uint8_t key[33] = { 0 }, data[60];
+	size_t klen = edit == AE_KEY_31 ? 31 : edit == AE_KEY_33 ? 33 : 32;
+	memcpy(key, pk.b, 32);
+	data[0] = edit == AE_VERSION_1 ? 1 : 0;
+	size_t n = 1 + to_5bit(data + 1, key, klen);
+	if (edit == AE_PAD_BITS)
+		data[n - 1] |= 1;       /* the last 4 bits are padding */
+	if (!bech32m_encode(out, ADDRESS_MAX_LEN, "tro", data, n))
+		return false;
+	size_t len = strlen(out);
+	for (size_t i = 0; edit == AE_UPPER && i < len; i++)
+		if (out[i] >= 'a' && out[i] <= 'z')
+			out[i] = (char)(out[i] - 'a' + 'A');
+	if (edit == AE_MIXED)
+		out[0] = 'T';
+	if (edit == AE_CHECKSUM)
+		out[len - 1] = out[len - 1] == 'q' ? 'p' : 'q';
+	if (edit == AE_BECH32)
+		to_bech32_checksum(out);
+	return true;
+}
+
+static json_t *addresses_section(void)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < sizeof(addr_vecs) / sizeof(addr_vecs[0]); i++) {
+		char addr[ADDRESS_MAX_LEN];
+		struct pubkey alice = pub(VEC_ALICE);
+		json_t *o = json_object();
+		if (!edited_address(addr, addr_vecs[i].edit))
+			abort(); /* every edit fits BECH32M_MAX_LEN */
+		set(o, "name", json_string(addr_vecs[i].name));
+		set(o, "network", json_string(addr_vecs[i].network));
+		set(o, "address", json_string(addr));
+		set(o, "pubkey", addr_vecs[i].valid ? jkey(&alice) : json_null());
+		json_array_append_new(arr, o);
+	}
+	return arr;
 }
 
 /* ---------------------------------------------------------- document */
@@ -1182,6 +1468,7 @@ json_t *vectors_build(void)
 	set(doc, "chain_id", json_string(VEC_CHAIN_ID));
 	set(doc, "aux", jhex(vectors_aux, sizeof(vectors_aux)));
 	set(doc, "keys", keys_section());
+	set(doc, "addresses", addresses_section());
 	set(doc, "tags", tags_section());
 	ok = add_txs(txs) && make_blocks(&b1, &b2);
 	if (ok) {
@@ -1191,8 +1478,8 @@ json_t *vectors_build(void)
 		json_array_append_new(blocks, block_entry("block_2", &b2));
 		add_votes(votes, &b1.id);
 		add_proposals(props, &b2.id);
-		add_commits(commits, &b2);
-		json_array_append_new(evs, evidence_entry("duplicate_prevote", &b2.evidence[0]));
+		add_commits(commits, &b1);
+		add_evidence(evs, &b1, &b2);
 	}
 	set(doc, "transactions", txs);
 	set(doc, "headers", headers);

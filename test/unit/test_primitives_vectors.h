@@ -51,6 +51,18 @@ json_t *vectors_proposal_fields(const struct proposal *p);
 json_t *vectors_commit_fields(const struct commit *c);
 json_t *vectors_evidence_fields(const struct evidence *e);
 
+/* The hash tag of a validator set member (doc/protocol.md, "Validator set
+ * hash"). No C module defines the validator set hash yet: the consensus
+ * engine will, and must then give the hashes of the vectors. */
+#define VEC_TAG_VALIDATOR "Rostra/validator"
+
+/* Out: out = the validator set hash of the n members with consensus keys
+ * keys[i] and voting powers power[i], in set order: the Merkle root of
+ * tagged("Rostra/validator", key || u64le power) of each member. n is at
+ * most MAX_VALIDATORS (aborts otherwise: a bug in the caller). */
+void vectors_validators_hash(struct hash256 *out, const struct pubkey *keys,
+			     const uint64_t *power, size_t n);
+
 /* Decode hex (a vectors field) into a malloc'd buffer. Out: *len. Returns
  * NULL on malformed hex. */
 uint8_t *vectors_unhex(const char *hex, size_t *len);
