@@ -47,6 +47,12 @@ void tl_rmtree(const char *dir);
  * `stake`. params NULL: the regtest parameters. */
 bool tl_open(struct tl *t, const char *network, uint64_t gtime, size_t nkeys, uint64_t balance,
 	     uint64_t stake, const struct ledger_params *params);
+/* Fill t with the keys and the genesis of tl_open, without opening
+ * anything (a child process rebuilds the same chain this way). */
+bool tl_genesis(struct tl *t, const char *network, uint64_t gtime, size_t nkeys, uint64_t balance,
+		uint64_t stake, const struct ledger_params *params);
+/* Open the db at path and the ledger on it (after tl_genesis). */
+bool tl_open_at(struct tl *t, const char *path);
 /* Close the ledger and the db and remove the folder. */
 void tl_close(struct tl *t);
 /* Close and reopen the ledger and the db (same folder). */
