@@ -217,6 +217,50 @@ static void test_genesis_finalize_rejects(void)
 	ledger_genesis_release(&g);
 }
 
+/* The known answer of doc/ledger.md ("Genesis"). */
+static void test_genesis_vector(void)
+{
+	static const char text[] =
+		"{\"chain\":\"testnet\",\"genesis_time\":1700000000000,"
+		"\"params\":{\"block_reward\":200000000,\"reward_era_blocks\":10000000,"
+		"\"min_fee_per_byte\":10,\"unbonding_ms\":86400000},"
+		"\"balances\":["
+		"{\"address\":\"tro1qccz8l9zpa47k6vz9gphftsrumpw80rjt3nhnefat4symjhrsnmjss90z8z\",\"amount\":50000000000},"
+		"{\"address\":\"tro1q0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqq5ugez\",\"amount\":100000000000000}],"
+		"\"validators\":[{\"operator\":\"tro1qlycg5qvjtrp3qjf5f7zl382j9x6nrjz9sdhenvyxq8c3808qxmusm25me4\","
+		"\"consensus_key\":\"e493dbf1c10d80f3581e4904930b1404cc6c13900ee0758474fa94abe8c4cd13\","
+		"\"moniker\":\"genesis-1\",\"commission\":500,\"stake\":1000000000000}]}";
+	struct ledger_genesis g;
+	struct hash256 hash, root;
+	char err[256], dir[256], path[300];
+	struct db *db;
+	if (!CHECK(ledger_genesis_parse(&g, err, sizeof(err), text, sizeof(text) - 1))) {
+		unit_note("%s", err);
+		return;
+	}
+	unit_unhex(hash.b, 32, "ca0733718a0b6cb473d89dd100620417522e1610137b7c245ffc83dd22dcb5d3");
+	unit_unhex(root.b, 32, "1b228071a2eb4cd2f12476ef813d2e94cadba71119d7f554626753e65f089c5c");
+	CHECK(memcmp(g.hash.b, hash.b, 32) == 0);
+	CHECK(strcmp(g.chain_id.s, "testnet-ca073371") == 0);
+	CHECK(tl_tmpdir(dir, sizeof(dir)));
+	snprintf(path, sizeof(path), "%s/db", dir);
+	db = db_open(err, sizeof(err), path, NULL);
+	if (CHECK(db != NULL)) {
+		struct ledger_error le;
+		struct ledger *l = ledger_open(&le, db, &g, NULL);
+		struct ledger_tip tip;
+		if (CHECK(l != NULL)) {
+			ledger_get_tip(l, &tip);
+			CHECK(memcmp(tip.state_root.b, root.b, 32) == 0);
+			CHECK(memcmp(tip.block_id.b, hash.b, 32) == 0 && tip.height == 0);
+			ledger_close(l);
+		}
+		db_close(db);
+	}
+	tl_rmtree(dir);
+	ledger_genesis_release(&g);
+}
+
 /* ------------------------------------------------------------ genesis state */
 
 static void test_genesis_state(void)
@@ -820,6 +864,7 @@ const struct unit_case tl_chain_cases[] = {
 	UNIT_CASE(test_genesis_hash),
 	UNIT_CASE(test_genesis_rejects),
 	UNIT_CASE(test_genesis_finalize_rejects),
+	UNIT_CASE(test_genesis_vector),
 	UNIT_CASE(test_genesis_state),
 	UNIT_CASE(test_execute_writes_nothing),
 	UNIT_CASE(test_finished_execution),
