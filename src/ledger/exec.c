@@ -206,8 +206,7 @@ bool ledger_exec_apply(struct ledger_exec *x, struct ledger_receipt *rc, struct 
 {
 	if (x->nreceipts >= BLOCK_MAX_TXS) {
 		memset(rc, 0, sizeof(*rc));
-		return ledger_fail(err, LEDGER_ERR_PRIM, "a block holds at most %d transactions",
-				   BLOCK_MAX_TXS);
+		return ledger_fail_prim(err, PRIM_ERR_TX_COUNT);
 	}
 	return apply_tx(x, rc, err, tx, true, -1);
 }

@@ -189,79 +189,103 @@ static int64_t vote_delta(bool self, int64_t rep_voter, int64_t rep_author_after
 	return w > 0 ? (int64_t)mag : -(int64_t)mag;
 }
 
-static bool act_vote(struct ledger_txctx *c, uint16_t *code)
+/* A vote that passed its checks: what it writes. */
+struct vote_plan {
+	struct pubkey author_key;
+	bool self;
+	bool has_old;
+	struct ledger_vote old;
+	struct ledger_account voter, author;    /* author unused when self */
+	int64_t delta;
+	uint16_t power, used;
+};
+
+/* The checks of a vote in order (§3, §5.4) and its effect (§5.3). Out:
+ * *code (0 when the vote goes ahead), plan. Returns false on a database
+ * error. */
+static bool vote_prepare(struct ledger_txctx *c, uint16_t *code, struct vote_plan *pl)
 {
 	const struct tx_vote *t = &c->tx->u.vote;
 	const struct pubkey *me = &c->tx->sender;
 	struct ledger_view *v = c->v;
 	struct ledger_post post;
-	struct ledger_vote old, nv;
-	struct ledger_account va, aa;
 	struct ledger_account *author;
-	struct ledger_stats st;
-	struct pubkey author_key;
-	struct ledger_key k;
-	bool found, has_old, self;
-	uint16_t p = 0, used = 0;
-	int64_t rep1, delta = 0, final;
+	int64_t rep1;
+	bool found;
 
+	memset(pl, 0, sizeof(*pl));
 	if (!ledger_view_post(v, &found, &post, &t->post))
 		return false;
 	if (!found) {
 		*code = LEDGER_CODE_VOTE_POST_UNKNOWN;
 		return true;
 	}
-	author_key = post.author;
-	ledger_rules_touch(c, &author_key);
-	if (!ledger_view_vote(v, &has_old, &old, me, &t->post))
+	pl->author_key = post.author;
+	ledger_rules_touch(c, &pl->author_key);
+	if (!ledger_view_vote(v, &pl->has_old, &pl->old, me, &t->post))
 		return false;
-	if (t->weight == 0 && !has_old) {
+	if (t->weight == 0 && !pl->has_old) {
 		*code = LEDGER_CODE_VOTE_NONE;
 		return true;
 	}
-	if (has_old && old.weight == t->weight) {
+	if (pl->has_old && pl->old.weight == t->weight) {
 		*code = LEDGER_CODE_VOTE_UNCHANGED;
 		return true;
 	}
-	self = pk_eq(&author_key, me);
-	if (!ledger_view_account(v, &va, me))
+	pl->self = pk_eq(&pl->author_key, me);
+	if (!ledger_view_account(v, &pl->voter, me))
 		return false;
-	author = &va;
-	if (!self) {
-		if (!ledger_view_account(v, &aa, &author_key))
+	author = &pl->voter;
+	if (!pl->self) {
+		if (!ledger_view_account(v, &pl->author, &pl->author_key))
 			return false;
-		author = &aa;
+		author = &pl->author;
 	}
-	rep1 = author->reputation - (has_old ? old.rep_delta : 0);
+	/* rep'(A): after the reversal of the earlier vote. */
+	rep1 = author->reputation - (pl->has_old ? pl->old.rep_delta : 0);
 	if (t->weight != 0) {
 		uint16_t absw = (uint16_t)(t->weight < 0 ? -t->weight : t->weight);
 		uint64_t mag;
-		p = ledger_vp_now(va.vp, va.vp_time, c->x->time);
-		mag = ledger_vote_mag(va.staked, absw, p);
-		used = ledger_vote_used(p, absw);
-		delta = vote_delta(self, va.reputation, rep1, t->weight, mag);
+		pl->power = ledger_vp_now(pl->voter.vp, pl->voter.vp_time, c->x->time);
+		mag = ledger_vote_mag(pl->voter.staked, absw, pl->power);
+		pl->used = ledger_vote_used(pl->power, absw);
+		pl->delta = vote_delta(pl->self, pl->voter.reputation, rep1, t->weight, mag);
 	}
-	final = rep1 + delta;
-	if (!rep_ok(final)) {
+	if (!rep_ok(rep1 + pl->delta)) {
 		*code = LEDGER_CODE_REPUTATION_LIMIT;
 		return true;
 	}
+	author->reputation = rep1 + pl->delta;
 	*code = LEDGER_CODE_OK;
+	return true;
+}
 
-	/* Writes: reputation, tallies, the vote record, voting power. */
-	author->reputation = final;
-	if (t->weight != 0) {
-		va.vp = (uint16_t)(p - used);
-		va.vp_time = c->x->time;
-	}
-	if (!ledger_view_put_account(v, me, &va))
+static bool act_vote(struct ledger_txctx *c, uint16_t *code)
+{
+	const struct tx_vote *t = &c->tx->u.vote;
+	const struct pubkey *me = &c->tx->sender;
+	struct ledger_view *v = c->v;
+	struct vote_plan pl;
+	struct ledger_stats st;
+	struct ledger_key k;
+
+	if (!vote_prepare(c, code, &pl))
 		return false;
-	if (!self && !ledger_view_put_account(v, &author_key, &aa))
+	if (*code != LEDGER_CODE_OK)
+		return true;
+	/* Writes: reputation (set by vote_prepare), power, tallies, record. */
+	if (t->weight != 0) {
+		pl.voter.vp = (uint16_t)(pl.power - pl.used);
+		pl.voter.vp_time = c->x->time;
+	}
+	if (!ledger_view_put_account(v, me, &pl.voter))
+		return false;
+	if (!pl.self && !ledger_view_put_account(v, &pl.author_key, &pl.author))
 		return false;
 	if (!ledger_view_stats(v, &st, &t->post))
 		return false;
-	if (has_old)
-		tally(&st, old.weight, false);
+	if (pl.has_old)
+		tally(&st, pl.old.weight, false);
 	if (t->weight != 0)
 		tally(&st, t->weight, true);
 	if (!ledger_view_put_stats(v, &t->post, &st))
@@ -271,8 +295,7 @@ static bool act_vote(struct ledger_txctx *c, uint16_t *code)
 		if (!ledger_view_del(v, &k))
 			return false;
 	} else {
-		nv.weight = t->weight;
-		nv.rep_delta = delta;
+		struct ledger_vote nv = { t->weight, pl.delta };
 		buf_reset(&v->tmp);
 		if (!ledger_vote_encode(&v->tmp, &nv))
 			abort();
