@@ -240,12 +240,13 @@ bool ledger_exec_apply(struct ledger_exec *x, struct ledger_receipt *rc,
 bool ledger_exec_finish(struct ledger_exec *x, struct hash256 *root, struct ledger_error *err);
 
 /* Validate and execute a whole block: chain id (BLOCK_CHAIN_ID), height =
- * tip + 1 (BLOCK_NOT_NEXT), prev_block = tip id (BLOCK_PREV), block_check
- * (PRIM), then begin, all signatures on the worker pool (a tx already in
- * the signature cache is not verified again), every tx (a rejection makes
- * the block invalid: err names the tx), finish, and the header's
- * state_root (STATE_ROOT). Out: *out, a finished execution for
- * ledger_commit (NULL on failure), err. */
+ * tip + 1 (BLOCK_NOT_NEXT), prev_block = tip id (BLOCK_PREV), the checks
+ * of block_check in its order (PRIM; tx_check and every signature run on
+ * the worker pool, skipped for a tx already in the signature cache), then
+ * begin, every tx (a rejection makes the block invalid: err names the tx
+ * in tx_index), finish, and the header's state_root (STATE_ROOT).
+ * Out: *out, a finished execution for ledger_commit (NULL on failure),
+ * err. */
 bool ledger_execute_block(struct ledger *l, struct ledger_exec **out, struct ledger_error *err,
 			  const struct block *b);
 
@@ -285,8 +286,9 @@ bool ledger_account_at_tip(struct ledger *l, uint64_t *nonce, uint64_t *balance,
 bool ledger_check_tx(struct ledger *l, struct ledger_error *err, const struct tx *tx,
 		     uint64_t expected_nonce, uint64_t available_balance);
 
-/* True if tx's signature is valid, through the signature cache (a valid
- * one is remembered). */
+/* True if tx's signature is valid, through the signature cache. A valid
+ * signature of a tx that also passes tx_check is remembered, so that
+ * validating a block skips both checks for a tx the mempool admitted. */
 bool ledger_verify_sig(struct ledger *l, const struct tx *tx);
 
 /* ------------------------------------------------------------ rebuild */

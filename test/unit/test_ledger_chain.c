@@ -440,6 +440,31 @@ static void test_block_checks(void)
 		b.header.proposer = stranger;
 		CHECK(!ledger_execute_block(t.l, &y, &err, &b) &&
 		      err.code == LEDGER_ERR_UNKNOWN_PROPOSER);
+		/* A tx failing tx_check, and one for another chain. */
+		b.header = h;
+		free(b.txs); /* the empty block's */
+		b.ntx = 1;
+		b.txs = calloc(1, sizeof(*b.txs));
+		tl_tx(&t, &b.txs[0], 1, TX_POST);
+		b.txs[0].u.post.body.p = (const uint8_t *)"\xff";
+		b.txs[0].u.post.body.len = 1;
+		CHECK(tl_sign(&t, &b.txs[0], 1));
+		block_compute_roots(&b.header.tx_root, NULL, NULL, &b);
+		CHECK(!ledger_execute_block(t.l, &y, &err, &b) && err.code == LEDGER_ERR_PRIM &&
+		      err.prim == PRIM_ERR_BODY_UTF8 && err.tx_index == 0);
+		tx_release(&b.txs[0]);
+		tl_tx(&t, &b.txs[0], 1, TX_POST);
+		chain_id_parse(&b.txs[0].chain_id, "regtest-00000000");
+		b.txs[0].u.post.body.p = (const uint8_t *)"x";
+		b.txs[0].u.post.body.len = 1;
+		CHECK(tl_sign(&t, &b.txs[0], 1));
+		block_compute_roots(&b.header.tx_root, NULL, NULL, &b);
+		CHECK(!ledger_execute_block(t.l, &y, &err, &b) && err.code == LEDGER_ERR_PRIM &&
+		      err.prim == PRIM_ERR_TX_CHAIN_ID && err.tx_index == 0);
+		/* The last commit must be for the previous height. */
+		b.last_commit.height = 7;
+		CHECK(!ledger_execute_block(t.l, &y, &err, &b) && err.code == LEDGER_ERR_PRIM &&
+		      err.prim == PRIM_ERR_LAST_COMMIT_HEIGHT);
 	}
 	block_release(&b);
 	tl_close(&t);
