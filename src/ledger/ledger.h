@@ -78,7 +78,6 @@
 	X(GENESIS, "genesis", "invalid genesis") \
 	X(GENESIS_MISMATCH, "genesis_mismatch", "the database holds another chain") \
 	X(REINDEX, "reindex", "an interrupted rebuild left the database incomplete") \
-	X(NOT_FOUND, "not_found", "not found") \
 	X(CURSOR, "cursor", "the cursor does not belong to this list")
 
 enum ledger_err {
