@@ -444,6 +444,11 @@ void ledger_exec_destroy(struct ledger_exec *x)
 
 /* ------------------------------------------------------------ mempool */
 
+void ledger_sigcache_stats(struct ledger *l, uint64_t *hits, uint64_t *misses)
+{
+	ledger_sigcache_counts(l->sigcache, hits, misses);
+}
+
 bool ledger_verify_sig(struct ledger *l, const struct tx *tx)
 {
 	enum prim_err e;

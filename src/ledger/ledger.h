@@ -290,6 +290,12 @@ bool ledger_check_tx(struct ledger *l, struct ledger_error *err, const struct tx
  * validating a block skips both checks for a tx the mempool admitted. */
 bool ledger_verify_sig(struct ledger *l, const struct tx *tx);
 
+/* The signature cache's lookups since the ledger was opened: those that
+ * found a transaction verified before (*hits) and those that did not
+ * (*misses). Both zero when the cache is disabled. For tests and
+ * statistics (getmempoolinfo, bench). */
+void ledger_sigcache_stats(struct ledger *l, uint64_t *hits, uint64_t *misses);
+
 /* ------------------------------------------------------------ rebuild */
 
 /* Recompute the state and every index from the stored blocks (what

@@ -76,6 +76,9 @@ struct ledger_sigcache *ledger_sigcache_create(size_t entries);
 void ledger_sigcache_destroy(struct ledger_sigcache *c);
 bool ledger_sigcache_has(struct ledger_sigcache *c, const struct tx *tx);
 void ledger_sigcache_add(struct ledger_sigcache *c, const struct tx *tx);
+/* Lookups so far that found (hits) or missed the entry. Out: zeros for a
+ * NULL (disabled) cache. */
+void ledger_sigcache_counts(struct ledger_sigcache *c, uint64_t *hits, uint64_t *misses);
 
 /* ------------------------------------------------------------ the ledger */
 

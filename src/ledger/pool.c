@@ -169,6 +169,7 @@ void ledger_pool_run(struct ledger_pool *p, ledger_pool_fn *fn, void *ctx, size_
  * bytes to match, so a false hit needs a SHA-256 collision. */
 struct ledger_sigcache {
 	pthread_mutex_t mu;
+	uint64_t hits, misses;   /* lookups, for ledger_sigcache_stats */
 	size_t n;
 	uint8_t (*slots)[32];
 	uint8_t salt[32];
@@ -224,8 +225,23 @@ bool ledger_sigcache_has(struct ledger_sigcache *c, const struct tx *tx)
 	i = sig_entry(c, e, tx);
 	pthread_mutex_lock(&c->mu);
 	hit = memcmp(c->slots[i], e, 32) == 0;
+	if (hit)
+		c->hits++;
+	else
+		c->misses++;
 	pthread_mutex_unlock(&c->mu);
 	return hit;
+}
+
+void ledger_sigcache_counts(struct ledger_sigcache *c, uint64_t *hits, uint64_t *misses)
+{
+	*hits = *misses = 0;
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	*hits = c->hits;
+	*misses = c->misses;
+	pthread_mutex_unlock(&c->mu);
 }
 
 void ledger_sigcache_add(struct ledger_sigcache *c, const struct tx *tx)
