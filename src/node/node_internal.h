@@ -1,0 +1,102 @@
+/* struct node and what the files of src/node share; not public.
+ *
+ * How later work plugs in (doc/node.md, "Adding a subsystem"): a subsystem
+ * gets a slot below, is opened in node_init's start sequence (init.c) after
+ * the RPC dispatcher exists and before the RPC server starts, registers its
+ * method table with rpc_dispatcher_add (handing its own context), and is
+ * closed in node_shutdown (shutdown.c) after the RPC server has stopped,
+ * in the reverse order of opening.
+ */
+#ifndef ROSTRA_NODE_NODE_INTERNAL_H
+#define ROSTRA_NODE_NODE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "node/node_config.h"
+#include "node/node.h"
+#include "rpc/control.h"
+#include "util/clock.h"
+
+struct event;
+struct event_base;
+struct logger;
+struct rpc_dispatcher;
+struct rpc_server;
+struct node_test_rpc;
+
+/* Subsystems that later work fills in (NULL until then). */
+struct db;
+struct ledger;
+struct mempool;
+struct p2p;
+struct wallet;
+
+#define NODE_ERR_LEN 512
+
+struct node {
+	struct node_config cfg;        /* options, data directory, network */
+	struct logger *log;
+	struct clock clock;            /* wall clock, mockable (setmocktime) */
+	uint64_t start_ns;             /* clock_mono_ns() at start */
+	struct event_base *base;       /* the main event loop */
+	struct event *sig_term, *sig_int, *sig_hup;
+
+	struct rpc_dispatcher *dispatcher;
+	struct rpc_control rpc_control;
+	struct rpc_server *rpc;
+	struct node_test_rpc *test_rpc; /* regtest's test-only methods */
+
+	int lock_fd;                   /* the data directory's .lock, or -1 */
+	char *pid_path;                /* set once the pid file is written */
+	int parent_fd;                 /* -daemon: the pipe to the waiting parent */
+	bool crypto_ready;
+	bool started;                  /* this process runs the node */
+	bool shut_down;
+
+	/* Slots for later work. */
+	struct db *db;
+	struct ledger *ledger;
+	struct mempool *mempool;
+	struct p2p *p2p;
+	struct wallet *wallet;
+};
+
+/* init.c: print (or send to the -daemon parent) and log one error line. */
+void node_report_error(struct node *n, const char *msg);
+
+/* files.c: the lock, the pid file. Out: err on failure. */
+bool node_lock_datadir(struct node *n, char *err, size_t errcap);
+void node_unlock_datadir(struct node *n);
+bool node_write_pid(struct node *n, char *err, size_t errcap);
+void node_remove_pid(struct node *n);
+
+/* daemon.c: fork into the background. Returns true in the process that
+ * goes on to run the node (the child); false in the parent, with *status
+ * what the child reported. Out: err when fork itself fails (then true is
+ * never returned). */
+bool node_daemonize(struct node *n, int *status, char *err, size_t errcap);
+/* Tell the waiting parent that start-up succeeded (msg NULL) or failed
+ * (msg, one line); then detach from it. No-op without -daemon. */
+void node_daemon_report(struct node *n, const char *msg);
+
+/* signals.c: SIGTERM/SIGINT shut down, SIGHUP reopens debug.log, as
+ * events on the main base; SIGPIPE ignored. */
+bool node_signals_start(struct node *n, char *err, size_t errcap);
+void node_signals_stop(struct node *n);
+
+/* node_rpc.c: the dispatcher and its tables, the server. */
+bool node_rpc_setup(struct node *n, char *err, size_t errcap);
+bool node_rpc_start(struct node *n, char *err, size_t errcap);
+/* Stop the server: interrupt, answer what the node still holds, stop. */
+void node_rpc_stop(struct node *n);
+void node_rpc_free(struct node *n);
+
+/* rpc_test.c: hidden regtest methods for tests (echo, delay). */
+bool node_test_rpc_register(struct node *n);
+/* Answer every delayed call still pending ("shutting down"). */
+void node_test_rpc_cancel(struct node *n);
+void node_test_rpc_free(struct node *n);
+
+#endif
