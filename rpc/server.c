@@ -81,7 +81,8 @@ static bool rpc_set_endpoints(struct rpc_server *s, char *err, size_t errcap,
 	s->nendpoints = n;
 	if (!explicit) {
 		if (c->nbind > 0)
-			LOG_WARNING(s->log, LOG_CAT_RPC, "-rpcbind ignored: it needs -rpcallowip too; binding to loopback only");
+			LOG_WARNING(s->log, LOG_CAT_RPC,
+			            "-rpcbind ignored: it needs -rpcallowip too; binding to loopback only");
 		else if (c->nallowip > 0)
 			LOG_WARNING(s->log, LOG_CAT_RPC, "-rpcallowip without -rpcbind: binding to loopback only");
 		const char *const loopback[2] = { "127.0.0.1", "::1" };

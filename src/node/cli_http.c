@@ -77,7 +77,8 @@ bool node_cli_post(struct node_cli_reply *reply, char *err, size_t errcap,
 	buf_reset(&reply->body);
 	reply->status = 0;
 	c.base = event_base_new();
-	struct evhttp_connection *conn = c.base ? evhttp_connection_base_new(c.base, NULL, host, port) : NULL;
+	struct evhttp_connection *conn =
+		c.base ? evhttp_connection_base_new(c.base, NULL, host, port) : NULL;
 	struct evhttp_request *req = conn ? node_cli_make(&c, host, auth, body, len) : NULL;
 	if (req == NULL) {
 		snprintf(err, errcap, "cannot set up a connection to %s:%u", host, port);

@@ -33,7 +33,7 @@ void node_report_error(struct node *n, const char *msg)
 	LOG_ERROR(n->log, 0, "%s", msg);
 	if (n->parent_fd >= 0)
 		node_daemon_report(n, msg);
-	else if (n->log == NULL || !n->cfg.args || !args_get_bool(n->cfg.args, "printtoconsole"))
+	else if (!n->console)
 		fprintf(stderr, "Error: %s\n", msg); /* else the log line was on stderr */
 }
 
@@ -77,7 +77,8 @@ static bool node_open_log(struct node *n, char *err, size_t errcap)
 		snprintf(err, errcap, "out of memory");
 		return false;
 	}
-	log_set_console(n->log, args_get_bool(a, "printtoconsole") && !args_get_bool(a, "daemon"));
+	n->console = args_get_bool(a, "printtoconsole") && !args_get_bool(a, "daemon");
+	log_set_console(n->log, n->console);
 	log_enable_category(n->log, node_debug_mask(a));
 	bool ok = log_open_file(n->log, path, err, errcap);
 	free(path);
@@ -140,6 +141,12 @@ bool node_init(struct node *n, int *status, int argc, char **argv)
 	}
 	if (node_info_requested(n)) {
 		*status = 0;
+		return false;
+	}
+	if (args_positional_count(n->cfg.args) > 0) {
+		snprintf(err, sizeof(err), "unexpected argument '%.64s' (rostrad takes options only; "
+		         "commands go to rostra-cli)", args_positional(n->cfg.args, 0));
+		node_report_error(n, err);
 		return false;
 	}
 	if (!node_prepare(n, err, sizeof(err))) {

@@ -53,10 +53,11 @@ static bool node_has_option(const struct args_option *t, size_t n, const char *n
 /* The program's options, then the other program's that it lacks. */
 static struct args_option *node_union_table(enum node_program p, size_t *n)
 {
-	const struct args_option *own = p == NODE_PROGRAM_DAEMON ? node_daemon_options : node_cli_options;
-	size_t nown = p == NODE_PROGRAM_DAEMON ? node_daemon_noptions : node_cli_noptions;
-	const struct args_option *other = p == NODE_PROGRAM_DAEMON ? node_cli_options : node_daemon_options;
-	size_t nother = p == NODE_PROGRAM_DAEMON ? node_cli_noptions : node_daemon_noptions;
+	bool daemon = p == NODE_PROGRAM_DAEMON;
+	const struct args_option *own = daemon ? node_daemon_options : node_cli_options;
+	size_t nown = daemon ? node_daemon_noptions : node_cli_noptions;
+	const struct args_option *other = daemon ? node_cli_options : node_daemon_options;
+	size_t nother = daemon ? node_cli_noptions : node_daemon_noptions;
 	struct args_option *t = calloc(nown + nother, sizeof(*t));
 	if (t == NULL)
 		return NULL;

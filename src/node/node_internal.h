@@ -51,6 +51,7 @@ struct node {
 	int lock_fd;                   /* the data directory's .lock, or -1 */
 	char *pid_path;                /* set once the pid file is written */
 	int parent_fd;                 /* -daemon: the pipe to the waiting parent */
+	bool console;                  /* the log is also on stderr */
 	bool crypto_ready;
 	bool started;                  /* this process runs the node */
 	bool shut_down;

@@ -61,6 +61,8 @@ class NodeFlagsTest(RostraTest):
             (["-testnet", "-regtest"], "conflicting network options"),
             (["-noport"], "-noport cannot be negated"),
             (["-rpcuser"], "option -rpcuser needs a value"),
+            (["uptime"], "unexpected argument 'uptime'"),
+            (["--", "-x"], "unexpected argument '-x'"),
         ]
         for args, text in cases:
             self.fails(args, text)

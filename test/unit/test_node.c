@@ -68,7 +68,7 @@ static void test_strict_command_lines(void)
 		{ NODE_PROGRAM_DAEMON, { "-rpcwait" }, "unknown option -rpcwait" },
 		{ NODE_PROGRAM_DAEMON, { "-named" }, "unknown option -named" },
 		{ NODE_PROGRAM_DAEMON, { "-rpcconnect=1.2.3.4" }, "unknown option -rpcconnect" },
-		{ NODE_PROGRAM_DAEMON, { "uptime" }, NULL }, /* positional: ignored by rostrad */
+		{ NODE_PROGRAM_DAEMON, { "uptime" }, NULL }, /* kept; node_init refuses it */
 		{ NODE_PROGRAM_DAEMON, { "-debug=nope" }, "invalid value for -debug: 'nope'" },
 		{ NODE_PROGRAM_DAEMON, { "-rpcthreads=65" }, "invalid value for -rpcthreads" },
 		{ NODE_PROGRAM_CLI, { "-rpcwait", "-named", "help" }, NULL },
