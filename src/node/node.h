@@ -24,6 +24,9 @@
 #define ROSTRA_NODE_NODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "crypto/key.h"
 
 struct node;
 
@@ -50,5 +53,20 @@ void node_request_shutdown(struct node *n);
 /* Stop the subsystems in order (RPC, then later P2P, mempool, ledger),
  * remove the pid file and the cookie, close the log. Idempotent. */
 void node_shutdown(struct node *n);
+
+/* Key files (doc/node.md, "Data directory"): 64 hex digits of a BIP340
+ * secret key and a newline, mode 0600.
+ *
+ * Read the key at path. Out: sk, pk (sk zeroed on failure), err.
+ * Returns false when the file is missing, unreadable or malformed. */
+bool node_keyfile_read(struct seckey *sk, struct pubkey *pk, char *err, size_t errcap,
+		       const char *path);
+/* Write sk to a new file at path (an existing file is an error), synced.
+ * Out: err. */
+bool node_keyfile_write(char *err, size_t errcap, const char *path, const struct seckey *sk);
+/* Generate a fresh key and write it with node_keyfile_write. Out: sk, pk,
+ * err. */
+bool node_keyfile_generate(struct seckey *sk, struct pubkey *pk, char *err, size_t errcap,
+			   const char *path);
 
 #endif

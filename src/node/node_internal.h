@@ -14,8 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "consensus/consensus.h"
+#include "ledger/genesis.h"
 #include "node/node_config.h"
 #include "node/node.h"
+#include "rpc/chain.h"
 #include "rpc/control.h"
 #include "util/clock.h"
 
@@ -34,6 +37,12 @@ struct p2p;
 struct wallet;
 
 #define NODE_ERR_LEN 512
+
+/* Files in the network directory (doc/node.md, "Data directory"). */
+#define NODE_GENESIS_FILE "genesis.json"
+#define NODE_FUNDED_KEY_FILE "funded_key"   /* regtest: the funded account */
+#define NODE_SIGNER_FILE "signer_state"
+#define NODE_CHAINSTATE_DIR "chainstate"
 
 struct node {
 	struct node_config cfg;        /* options, data directory, network */
@@ -62,6 +71,15 @@ struct node {
 	struct mempool *mempool;
 	struct p2p *p2p;
 	struct wallet *wallet;
+
+	/* The chain (chain.c): genesis, the active set, the validator. */
+	bool have_chain;               /* genesis known, db and ledger open */
+	struct ledger_genesis genesis;
+	struct cons_valset valset;
+	struct cons_signer *signer;    /* NULL unless this node validates */
+	struct rpc_chain rpc_chain;    /* the chain RPC areas' context */
+	struct event *produce_ev;      /* testnet/main: the block timer */
+	uint64_t last_block_ms;        /* clock time of the last block made */
 };
 
 /* init.c: print (or send to the -daemon parent) and log one error line. */
@@ -93,6 +111,20 @@ bool node_rpc_start(struct node *n, char *err, size_t errcap);
 /* Stop the server: interrupt, answer what the node still holds, stop. */
 void node_rpc_stop(struct node *n);
 void node_rpc_free(struct node *n);
+
+/* chain.c: open the database, the ledger (genesis, -reindex), the
+ * mempool (mempool.dat) and the validator; and close them. Out: err. */
+bool node_chain_open(struct node *n, char *err, size_t errcap);
+void node_chain_close(struct node *n);
+/* genesis.c: the genesis of the network: regtest creates it (and its
+ * keys) at first start; other networks read genesis.json. Out: n->genesis,
+ * *found (false: no genesis.json on testnet/main), err. */
+bool node_genesis_load(struct node *n, bool *found, char *err, size_t errcap);
+/* produce.c: make one block now (the validator only). Out: *out, err. */
+bool node_produce(struct node *n, struct cons_produced *out, char *err, size_t errcap);
+/* Start the block timer of testnet/main validators (-blockinterval). */
+bool node_produce_start(struct node *n, char *err, size_t errcap);
+void node_produce_stop(struct node *n);
 
 /* rpc_test.c: hidden regtest methods for tests (echo, delay). */
 bool node_test_rpc_register(struct node *n);

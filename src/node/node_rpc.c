@@ -21,6 +21,12 @@ static void node_rpc_on_stop(void *arg)
 	node_request_shutdown(n);
 }
 
+/* generate's callback: make one block on the main loop. */
+static bool node_rpc_produce(void *arg, struct cons_produced *out, char *err, size_t errcap)
+{
+	return node_produce(arg, out, err, errcap);
+}
+
 static bool node_rpc_tables(struct node *n)
 {
 	n->rpc_control.start_ns = n->start_ns;
@@ -29,9 +35,15 @@ static bool node_rpc_tables(struct node *n)
 	if (!rpc_dispatcher_add(n->dispatcher, "control", rpc_control_methods,
 	                        RPC_CONTROL_COUNT, &n->rpc_control))
 		return false;
-	/* The ledger, mempool, wallet and P2P register their areas here
-	 * (chain, social, validators, wallet, net, regtest). */
-	if (strcmp(n->cfg.chain->name, "regtest") == 0 && !node_test_rpc_register(n))
+	/* The chain and validators areas; then the wallet and P2P register
+	 * their areas here (social, wallet, net). */
+	n->rpc_chain.clock = &n->clock;
+	n->rpc_chain.produce = node_rpc_produce;
+	n->rpc_chain.produce_arg = n;
+	if (!rpc_chain_register(n->dispatcher, &n->rpc_chain))
+		return false;
+	if (strcmp(n->cfg.chain->name, "regtest") == 0 &&
+	    (!rpc_regtest_register(n->dispatcher, &n->rpc_chain) || !node_test_rpc_register(n)))
 		return false;
 	return true;
 }

@@ -80,14 +80,21 @@ const struct args_option node_daemon_options[] = {
 	  .def = "125", .meta = "n", .help = "Keep at most this many peers." },
 
 	{ .kind = ARGS_HEADING,
-	  .help = "Chain, validator and wallet options (checked and accepted; the "
-	          "ledger, validator and wallet are not in this version yet):" },
+	  .help = "Chain, validator and wallet options:" },
 	{ .name = "dbcache", .kind = ARGS_INT, .min = 4, .max = 16384, .def = "32",
 	  .meta = "MiB", .help = "The database cache size in MiB." },
 	{ .name = "reindex", .kind = ARGS_BOOL,
 	  .help = "Rebuild the state and the indexes from the stored blocks." },
-	{ .name = "validatorkey", .kind = ARGS_STRING, .meta = "file",
-	  .help = "Sign proposals and votes with the key in this file." },
+	{ .name = "validatorkey", .kind = ARGS_STRING, .meta = "file", .def = "validator_key",
+	  .help = "Sign proposals and votes with the key in this file (relative to the network "
+	          "directory; regtest creates it at first start). A node whose key is in the "
+	          "active validator set makes the blocks." },
+	{ .name = "blockinterval", .kind = ARGS_INT, .min = 100, .max = 3600000, .def = "1000",
+	  .meta = "ms", .help = "Validator on testnet/main: make a block this often while "
+	          "transactions wait." },
+	{ .name = "emptyblockinterval", .kind = ARGS_INT, .min = 0, .max = 86400, .def = "60",
+	  .meta = "s", .help = "Validator on testnet/main: make an empty block when none was made "
+	          "for this many seconds (0: never)." },
 	{ .name = "wallet", .kind = ARGS_BOOL, .def = "1",
 	  .help = "Keep the node-side wallet (-wallet=0 turns it off)." },
 

@@ -29,10 +29,12 @@ void node_shutdown(struct node *n)
 		return;
 	n->shut_down = true;
 	LOG_INFO(n->log, 0, "shutdown: in progress");
-	/* Reverse order of node_start: first stop taking requests, then
-	 * (once they exist) P2P, the mempool (saved), the ledger and the
-	 * database (flushed and closed). */
+	/* Reverse order of node_start: stop making blocks and taking
+	 * requests, then (once it exists) P2P, then the mempool (saved), the
+	 * ledger and the database (closed). */
+	node_produce_stop(n);
 	node_rpc_stop(n);
+	node_chain_close(n);
 	node_remove_pid(n);
 	node_signals_stop(n);
 	LOG_INFO(n->log, 0, "shutdown: done");

@@ -69,7 +69,7 @@ class RPCErrorsTest(RostraTest):
         self.log("unknown methods: 404 in 1.1, 200 in 2.0")
         self.expect('{"method":"nosuch","id":1}', 404, -32601, "method not found: 'nosuch'", id_=1)
         self.expect('{"jsonrpc":"2.0","method":"nosuch","id":"a"}', 200, -32601, id_="a", v2=True)
-        assert_raises_rpc(-32601, self.rpc.call, "getblockchaininfo")
+        assert_raises_rpc(-32601, self.rpc.call, "getnosuchinfo")
 
     def params(self):
         self.log("parameter errors")
