@@ -407,6 +407,31 @@ bool rpc_wallet_rebroadcast(struct rpc_wallet *w, size_t *readmitted, char *err,
 	return ok;
 }
 
+bool rpc_wallet_open(struct rpc_wallet *w, size_t *readmitted, char *err, size_t errlen,
+		     const char *dir, const char *import_path, struct ledger *l,
+		     struct mempool *mp, const char *hrp)
+{
+	memset(w, 0, sizeof(*w));
+	*readmitted = 0;
+	w->wallet = wallet_open(err, errlen, dir, import_path);
+	if (w->wallet == NULL)
+		return false;
+	w->ledger = l;
+	w->mempool = mp;
+	w->hrp = hrp;
+	if (!rpc_wallet_rebroadcast(w, readmitted, err, errlen)) {
+		rpc_wallet_close(w);
+		return false;
+	}
+	return true;
+}
+
+void rpc_wallet_close(struct rpc_wallet *w)
+{
+	wallet_close(w->wallet);
+	memset(w, 0, sizeof(*w));
+}
+
 /* ------------------------------------------------------------ the table */
 
 #define P_FROM { "from", RPC_TYPE_STRING, false, \

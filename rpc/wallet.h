@@ -51,4 +51,14 @@ bool rpc_wallet_register(struct rpc_dispatcher *d, struct rpc_wallet *w);
  * Returns false when the record cannot be rewritten. */
 bool rpc_wallet_rebroadcast(struct rpc_wallet *w, size_t *readmitted, char *err, size_t errlen);
 
+/* For the node: open the wallet in folder dir (wallet_open, importing the
+ * key file import_path when it exists), fill w with it and l, mp, hrp
+ * (borrowed), and rebroadcast. Out: w, *readmitted, err. Returns false
+ * (w zeroed) when the wallet cannot be opened or its record rewritten. */
+bool rpc_wallet_open(struct rpc_wallet *w, size_t *readmitted, char *err, size_t errlen,
+		     const char *dir, const char *import_path, struct ledger *l,
+		     struct mempool *mp, const char *hrp);
+/* Close the wallet of w (wallet_close) and zero w. */
+void rpc_wallet_close(struct rpc_wallet *w);
+
 #endif

@@ -14,6 +14,7 @@
 #include "store/db.h"
 #include "util/args.h"
 #include "util/log.h"
+#include "wallet/wallet.h"
 
 /* -dbcache (MiB) is split in half: LevelDB's block cache and the ledger's
  * hot-state cache. */
@@ -113,6 +114,31 @@ static bool node_open_signer(struct node *n, char *err, size_t errcap)
 	return ok;
 }
 
+/* The wallet (doc/wallet.md), unless -wallet=0; it imports regtest's
+ * funded key and submits its pending transactions again. */
+static bool node_open_wallet(struct node *n, char *err, size_t errcap)
+{
+	size_t readmitted;
+	const char *hrp = ledger_network_hrp(n->cfg.chain->name);
+	if (!args_get_bool(n->cfg.args, "wallet"))
+		return true;
+	char *dir = node_config_path(&n->cfg, WALLET_DIR_NAME);
+	char *funded = node_config_path(&n->cfg, NODE_FUNDED_KEY_FILE);
+	bool ok = dir != NULL && funded != NULL &&
+		  rpc_wallet_open(&n->rpc_wallet, &readmitted, err, errcap, dir, funded, n->ledger,
+				  n->mempool, hrp ? hrp : "ro");
+	if (ok) {
+		n->wallet = n->rpc_wallet.wallet;
+		LOG_INFO(n->log, LOG_CAT_WALLET, "wallet: %zu keys, %zu transactions submitted again",
+			 wallet_count(n->wallet), readmitted);
+	} else if (dir == NULL || funded == NULL) {
+		snprintf(err, errcap, "out of memory");
+	}
+	free(dir);
+	free(funded);
+	return ok;
+}
+
 bool node_chain_open(struct node *n, char *err, size_t errcap)
 {
 	bool found;
@@ -137,12 +163,14 @@ bool node_chain_open(struct node *n, char *err, size_t errcap)
 	n->rpc_chain.db = n->db;
 	n->rpc_chain.valset = &n->valset;
 	n->rpc_chain.signer = n->signer;
-	return true;
+	return node_open_wallet(n, err, errcap);
 }
 
 void node_chain_close(struct node *n)
 {
 	char err[NODE_ERR_LEN];
+	rpc_wallet_close(&n->rpc_wallet);
+	n->wallet = NULL;
 	if (n->mempool) {
 		char *path = node_config_path(&n->cfg, MEMPOOL_FILE_NAME);
 		if (path == NULL || !mempool_save(n->mempool, err, sizeof(err), path))

@@ -20,6 +20,8 @@
 #include "node/node.h"
 #include "rpc/chain.h"
 #include "rpc/control.h"
+#include "rpc/social.h"
+#include "rpc/wallet.h"
 #include "util/clock.h"
 
 struct event;
@@ -78,6 +80,8 @@ struct node {
 	struct cons_valset valset;
 	struct cons_signer *signer;    /* NULL unless this node validates */
 	struct rpc_chain rpc_chain;    /* the chain RPC areas' context */
+	struct rpc_social rpc_social;  /* the social area's context */
+	struct rpc_wallet rpc_wallet;  /* the wallet area's (n->wallet is its wallet) */
 	struct event *produce_ev;      /* testnet/main: the block timer */
 	uint64_t last_block_ms;        /* clock time of the last block made */
 };

@@ -42,6 +42,15 @@ static bool node_rpc_tables(struct node *n)
 	n->rpc_chain.produce_arg = n;
 	if (!rpc_chain_register(n->dispatcher, &n->rpc_chain))
 		return false;
+	if (n->have_chain) {
+		const char *hrp = ledger_network_hrp(n->cfg.chain->name);
+		n->rpc_social = (struct rpc_social){ .db = n->db, .hrp = hrp ? hrp : "ro",
+						     .snapshot_is_query = true, .mempool = n->mempool };
+		if (!rpc_social_register(n->dispatcher, &n->rpc_social))
+			return false;
+	}
+	if (n->wallet != NULL && !rpc_wallet_register(n->dispatcher, &n->rpc_wallet))
+		return false;
 	if (strcmp(n->cfg.chain->name, "regtest") == 0 &&
 	    (!rpc_regtest_register(n->dispatcher, &n->rpc_chain) || !node_test_rpc_register(n)))
 		return false;
