@@ -144,8 +144,10 @@ bool cons_produce_block(struct ledger *l, struct cons_produced *out, char *err, 
 	struct commit *c = calloc(1, sizeof(*c));
 	const struct pubkey *pk = cons_signer_pubkey(s);
 	memset(out, 0, sizeof(*out));
-	if (c == NULL) {
-		snprintf(err, errcap, "out of memory");
+	if (c == NULL || cons_valset_find(set, pk) < 0) {
+		snprintf(err, errcap, c == NULL ? "out of memory"
+			 : "this node's validator key is not in the active set");
+		free(c);
 		return false;
 	}
 	ledger_get_tip(l, &tip);
