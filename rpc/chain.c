@@ -112,8 +112,10 @@ static void rpc_getblockhash(void *ctx, struct rpc_request *req)
 		return;
 	}
 	struct block b;
-	if (!ledger_q_block(q, &found, &raw, &e, (uint64_t)height) || !found) {
+	if (!ledger_q_block(q, &found, &raw, &e, (uint64_t)height)) {
 		rpc_chain_fail(req, &e);
+	} else if (!found) {
+		rpc_respond_error(req, RPC_NOT_FOUND, "Block not found");
 	} else if (!block_decode(&b, raw.data, raw.len, &pe)) {
 		rpc_respond_error(req, RPC_INTERNAL_ERROR, "stored block is malformed");
 	} else {
@@ -288,6 +290,7 @@ static void rpc_getstateinfo(void *ctx, struct rpc_request *req)
 	struct ledger_cursor cur = { .len = 0 };
 	json_int_t validators = 0;
 	struct ledger_query *q = rpc_chain_query(req, ctx);
+	ledger_error_clear(&e);
 	if (q == NULL || !rpc_tip(req, q, &tip, &chain))
 		return;
 	if (!ledger_q_chain(q, &lc, &e) || (page = malloc(sizeof(*page))) == NULL) {
