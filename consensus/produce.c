@@ -44,9 +44,9 @@ static bool cons_build_body(struct ledger *l, struct block *b, char *err, size_t
 	struct ledger_receipt rc;
 	size_t n = 0;
 	const struct tx **pick = calloc(BLOCK_MAX_TXS, sizeof(*pick));
-	b->txs = calloc(BLOCK_MAX_TXS, sizeof(*b->txs));
-	bool ok = pick != NULL && b->txs != NULL &&
-		  mempool_build(mp, pick, &n, BLOCK_MAX_TXS, BLOCK_MAX_SIZE - CONS_BLOCK_RESERVE);
+	bool ok = pick != NULL &&
+		  mempool_build(mp, pick, &n, BLOCK_MAX_TXS, BLOCK_MAX_SIZE - CONS_BLOCK_RESERVE) &&
+		  (b->txs = calloc(n > 0 ? n : 1, sizeof(*b->txs))) != NULL;
 	if (!ok)
 		snprintf(err, errcap, "out of memory");
 	ok = ok && ledger_exec_begin(l, &x, &le, time, proposer);
