@@ -90,7 +90,6 @@ enum p2p_verdict {
 	X(NETWORK_INACTIVE, "network_inactive", DISCONNECT, true, "networking is switched off") \
 	X(SHUTDOWN, "shutdown", DISCONNECT, true, "shutting down") \
 	X(SEED_DONE, "seed_done", DISCONNECT, true, "addresses fetched from a seed node") \
-	X(DUPLICATE_CONN, "duplicate_conn", DISCONNECT, true, "already connected to this address") \
 	X(NO_MEMORY, "no_memory", DISCONNECT, true, "out of memory")
 
 enum p2p_err {

@@ -67,7 +67,6 @@ static const struct err_pin err_pins[] = {
 	{ "network_inactive", X, true },
 	{ "shutdown", X, true },
 	{ "seed_done", X, true },
-	{ "duplicate_conn", X, true },
 	{ "no_memory", X, true },
 };
 
