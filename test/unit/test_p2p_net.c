@@ -619,6 +619,7 @@ int main(void)
 	if (!crypto_init())
 		return 1;
 	rc = unit_run(cases, UNIT_COUNT(cases));
+	tn_cleanup();
 	crypto_cleanup();
 	return rc;
 }

@@ -26,6 +26,8 @@ extern struct event_base *tn_base;
 
 void tn_setup(void);
 void tn_teardown(void);
+/* Remove the folder of the nodes' logs (at the end of a test program). */
+void tn_cleanup(void);
 
 /* Run the loop until pred(ctx) holds or timeout_ms pass. Returns whether
  * it held. */

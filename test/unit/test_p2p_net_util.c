@@ -33,6 +33,12 @@ void tn_setup(void)
 	}
 }
 
+void tn_cleanup(void)
+{
+	if (tn_dir[0] != '\0')
+		rmdir(tn_dir);
+}
+
 void tn_teardown(void)
 {
 	event_base_free(tn_base);
