@@ -2,18 +2,25 @@
  *
  * Every speed figure is reported with the bound it is held against, measured
  * in the same run, and their ratio, so that figures from different machines
- * compare. Progress goes to stderr; the last line on stdout is one JSON
- * object with every figure by name (doc/bench.md says what each means).
+ * compare; latency figures are held against their absolute target. Progress
+ * goes to stderr; the last line on stdout is one JSON object with every
+ * figure by name (doc/bench.md says what each means). bench.h maps the
+ * files.
  *
- * Options: -seconds=N  time spent on each measurement (default 1)
+ * Options: -seconds=N  time spent on each rate measurement (default 1)
  *          -filter=S   run only the benchmarks whose name contains S
+ *          -threads=N  worker threads of the multi-thread figures (default:
+ *                      one per online core)
+ *          -quick      smaller datasets, for a smoke run (doc/bench.md)
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "bench/bench.h"
 #include "crypto/crypto.h"
 #include "crypto/key.h"
 #include "crypto/lthash.h"
@@ -24,20 +31,7 @@
 #include "util/clock.h"
 #include "util/parse.h"
 
-struct verify_set;
-
-struct bench_ctx {
-	uint64_t seconds;
-	struct verify_set *vs; /* signed messages for the verification bound */
-	const char *filter;
-	struct buf json; /* the figures, as "name":value pairs */
-};
-
-/* One measured loop: calls fn(arg, i) for i = 0, 1, ... in batches until the
- * time budget is spent, and returns operations per second. */
-typedef void (*bench_fn)(void *arg, uint64_t i);
-
-static double bench_rate(const struct bench_ctx *b, bench_fn fn, void *arg, uint64_t batch)
+double bench_rate(const struct bench_ctx *b, bench_fn fn, void *arg, uint64_t batch)
 {
 	uint64_t budget = b->seconds * 1000000000ull;
 	uint64_t start = clock_mono_ns(), now = start, ops = 0;
@@ -50,28 +44,34 @@ static double bench_rate(const struct bench_ctx *b, bench_fn fn, void *arg, uint
 	return (double)ops * 1e9 / (double)(now - start);
 }
 
-static void bench_figure(struct bench_ctx *b, const char *name, double value)
+void bench_figure(struct bench_ctx *b, const char *name, double value)
 {
 	buf_printf(&b->json, "%s\"%s\":%.6g", b->json.len ? "," : "", name, value);
 	fprintf(stderr, "  %-32s %14.4f\n", name, value);
 }
 
-static bool bench_wanted(const struct bench_ctx *b, const char *name)
+bool bench_wanted(const struct bench_ctx *b, const char *name)
 {
 	return b->filter == NULL || strstr(name, b->filter) != NULL;
+}
+
+void bench_die(const char *what, const char *why)
+{
+	fprintf(stderr, "bench_rostra: %s: %s\n", what, why);
+	abort();
 }
 
 /* ---------------------------------------------------------- signatures */
 
 #define VERIFY_SET 64
 
-struct verify_set {
+struct bench_verify_set {
 	struct pubkey pk[VERIFY_SET];
 	uint8_t msg[VERIFY_SET][32];
 	uint8_t sig[VERIFY_SET][SIG_LEN];
 };
 
-static void verify_set_make(struct verify_set *s)
+static void verify_set_make(struct bench_verify_set *s)
 {
 	for (int i = 0; i < VERIFY_SET; i++) {
 		struct seckey sk;
@@ -86,7 +86,7 @@ static void verify_set_make(struct verify_set *s)
 
 static void verify_one(void *arg, uint64_t i)
 {
-	struct verify_set *s = arg;
+	struct bench_verify_set *s = arg;
 	size_t k = i % VERIFY_SET;
 	if (!key_verify(s->sig[k], s->msg[k], 32, &s->pk[k]))
 		abort();
@@ -288,20 +288,38 @@ static bool bench_parse_args(struct bench_ctx *b, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		uint32_t n;
 		if (strncmp(a, "-seconds=", 9) == 0) {
 			if (!parse_u64(&b->seconds, a + 9, 1, 3600)) {
 				fprintf(stderr, "bench_rostra: invalid value for -seconds: '%s'\n", a + 9);
 				return false;
 			}
+		} else if (strncmp(a, "-threads=", 9) == 0) {
+			if (!parse_u32(&n, a + 9, 1, 64)) {
+				fprintf(stderr, "bench_rostra: invalid value for -threads: '%s' "
+					"(1 to 64)\n", a + 9);
+				return false;
+			}
+			b->threads = n;
 		} else if (strncmp(a, "-filter=", 8) == 0) {
 			b->filter = a + 8;
+		} else if (strcmp(a, "-quick") == 0) {
+			b->quick = true;
 		} else {
 			fprintf(stderr, "bench_rostra: unknown option %s\n"
-				"usage: bench_rostra [-seconds=N] [-filter=NAME]\n", a);
+				"usage: bench_rostra [-seconds=N] [-filter=NAME] [-threads=N] [-quick]\n",
+				a);
 			return false;
 		}
 	}
 	return true;
+}
+
+/* One worker per online core, as the ledger's default (threads 0). */
+static unsigned bench_default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
 }
 
 int main(int argc, char **argv)
@@ -310,11 +328,13 @@ int main(int argc, char **argv)
 	buf_init(&b.json);
 	if (!bench_parse_args(&b, argc, argv))
 		return 2;
+	if (b.threads == 0)
+		b.threads = bench_default_threads();
 	if (!crypto_init()) {
 		fprintf(stderr, "bench_rostra: crypto_init failed\n");
 		return 1;
 	}
-	struct verify_set *vs = malloc(sizeof(*vs));
+	struct bench_verify_set *vs = malloc(sizeof(*vs));
 	if (!vs)
 		abort();
 	verify_set_make(vs);
@@ -326,6 +346,10 @@ int main(int argc, char **argv)
 		bench_tx(&b, verify_rate);
 	if (bench_wanted(&b, "lthash"))
 		bench_lthash(&b, verify_rate);
+	if (bench_wanted(&b, "ledger"))
+		bench_ledger_block(&b);
+	if (bench_wanted(&b, "feed"))
+		bench_feed(&b);
 	printf("{%s}\n", b.json.data ? (const char *)b.json.data : "");
 	free(vs);
 	buf_release(&b.json);
