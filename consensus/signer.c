@@ -5,14 +5,13 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "consensus/consensus.h"
+#include "util/file.h"
 #include "util/hex.h"
 
 /* The file: one line "rostra-signer 1 HEIGHT ROUND STEP BLOCKID\n". */
@@ -57,59 +56,39 @@ static bool cons_signer_parse(struct cons_sign_state *st, const char *text)
 
 static bool cons_signer_read(struct cons_signer *s, bool *missing, char *err, size_t errcap)
 {
-	char text[CONS_SIGNER_MAX_FILE + 1];
-	*missing = false;
-	FILE *f = fopen(s->path, "rb");
-	if (f == NULL) {
-		if (errno == ENOENT) {
-			*missing = true;
-			return true;
-		}
-		snprintf(err, errcap, "cannot read the signer state %s: %s", s->path, strerror(errno));
+	struct buf b = BUF_INIT;
+	bool ok;
+
+	/* Anything longer than the longest line is malformed, not unreadable. */
+	if (!file_read_all(err, errcap, &b, missing, s->path, CONS_SIGNER_MAX_FILE - 1)) {
+		if (errno == EFBIG)
+			snprintf(err, errcap, "the signer state %s is malformed (refusing to sign)",
+				 s->path);
+		else
+			snprintf(err, errcap, "cannot read the signer state %s: %s", s->path,
+				 strerror(errno));
+		buf_release(&b);
 		return false;
 	}
-	size_t len = fread(text, 1, CONS_SIGNER_MAX_FILE, f);
-	text[len] = 0;
-	fclose(f);
-	if (len == CONS_SIGNER_MAX_FILE || !cons_signer_parse(&s->last, text)) {
+	ok = *missing || cons_signer_parse(&s->last, (const char *)b.data);
+	buf_release(&b);
+	if (!ok)
 		snprintf(err, errcap, "the signer state %s is malformed (refusing to sign)", s->path);
-		return false;
-	}
-	return true;
+	return ok;
 }
 
-/* Write st to path through path.new, fsync, rename and fsync of the folder. */
+/* Write st to path atomically and durably (util/file.h). */
 static bool cons_signer_write(const char *path, const struct cons_sign_state *st, char *err,
 			      size_t errcap)
 {
-	char line[CONS_SIGNER_MAX_FILE], idhex[65], tmp[4096], dir[4096];
+	char line[CONS_SIGNER_MAX_FILE], idhex[65];
 	hex_encode(idhex, sizeof(idhex), st->block_id.b, 32);
 	int len = snprintf(line, sizeof(line), "rostra-signer 1 %" PRIu64 " %" PRIu32 " %u %s\n",
 			   st->height, st->round, (unsigned)st->step, idhex);
-	if (snprintf(tmp, sizeof(tmp), "%s.new", path) >= (int)sizeof(tmp)) {
-		snprintf(err, errcap, "signer state path too long");
-		return false;
-	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	bool ok = fd >= 0 && write(fd, line, (size_t)len) == len && fsync(fd) == 0;
-	if (fd >= 0)
-		ok = close(fd) == 0 && ok;
-	ok = ok && rename(tmp, path) == 0;
-	if (!ok) {
-		snprintf(err, errcap, "cannot write the signer state %s: %s", path, strerror(errno));
-		return false;
-	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	char *slash = strrchr(dir, '/');
-	if (slash != NULL) {
-		*slash = 0;
-		int dfd = open(slash == dir ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd >= 0) {
-			(void)fsync(dfd);
-			close(dfd);
-		}
-	}
-	return true;
+	if (file_write_atomic(err, errcap, path, line, (size_t)len, 0600))
+		return true;
+	snprintf(err, errcap, "cannot write the signer state %s: %s", path, strerror(errno));
+	return false;
 }
 
 struct cons_signer *cons_signer_open(char *err, size_t errcap, const char *path,

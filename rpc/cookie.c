@@ -1,62 +1,27 @@
 /* The .cookie file: a random password written at each start (mode 0600,
- * through a temporary file and a rename), read by rostra-cli. */
+ * atomically through util/file.h), read by rostra-cli. */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "crypto/random.h"
 #include "rpc/auth.h"
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/hex.h"
 
 /* The largest cookie file read: the user, ':' and the password, with room. */
 #define RPC_COOKIE_MAX_FILE 4096
 
-static bool rpc_write_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		s += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-/* Write text to path through path.tmp (mode 0600) and a rename. */
+/* Write text to path atomically (util/file.h), mode 0600. */
 static bool rpc_write_private(char *err, size_t errcap, const char *path, const char *text)
 {
-	char tmp[4096];
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		snprintf(err, errcap, "cookie path too long: %s", path);
-		return false;
-	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	bool ok = fd >= 0 && fchmod(fd, 0600) == 0 && rpc_write_all(fd, text, strlen(text)) &&
-	          fsync(fd) == 0;
-	int saved = errno;
-	if (fd >= 0 && close(fd) != 0 && ok) {
-		ok = false;
-		saved = errno;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		ok = false;
-		saved = errno;
-	}
-	if (!ok) {
-		if (fd >= 0)
-			unlink(tmp);
-		snprintf(err, errcap, "cannot write the RPC cookie %s: %s", path, strerror(saved));
-	}
-	return ok;
+	if (file_write_atomic(err, errcap, path, text, strlen(text), 0600))
+		return true;
+	snprintf(err, errcap, "cannot write the RPC cookie %s: %s", path, strerror(errno));
+	return false;
 }
 
 bool rpc_cookie_create(struct rpc_auth *a, char *err, size_t errcap, const char *path)
@@ -80,25 +45,12 @@ bool rpc_cookie_create(struct rpc_auth *a, char *err, size_t errcap, const char 
 
 static bool rpc_read_small(struct buf *out, char *err, size_t errcap, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errcap, "cannot read the RPC cookie %s: %s", path, strerror(errno));
-		return false;
-	}
-	char chunk[512];
-	ssize_t n;
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || out->len + (size_t)n > RPC_COOKIE_MAX_FILE || !buf_put(out, chunk, (size_t)n)) {
-			snprintf(err, errcap, "cannot read the RPC cookie %s: %s", path,
-			         n < 0 ? strerror(errno) : "file too large");
-			close(fd);
-			return false;
-		}
-	}
-	close(fd);
-	return true;
+	/* missing NULL: no cookie is an error like any other. */
+	if (file_read_all(err, errcap, out, NULL, path, RPC_COOKIE_MAX_FILE))
+		return true;
+	snprintf(err, errcap, "cannot read the RPC cookie %s: %s", path,
+		 errno == EFBIG ? "file too large" : strerror(errno));
+	return false;
 }
 
 bool rpc_cookie_read(struct buf *userpass, char *err, size_t errcap, const char *path)

@@ -9,17 +9,13 @@
  * bytes) before any of it is admitted, so a corrupt file adds nothing. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "crypto/sha256.h"
 #include "mempool/mempool_internal.h"
 #include "util/buf.h"
+#include "util/file.h"
 
 static const uint8_t mempool_file_magic[4] = { 'R', 'M', 'P', 'L' };
 #define MEMPOOL_FILE_VERSION 1
@@ -70,88 +66,13 @@ static bool mempool_encode(const struct mempool *mp, struct buf *b, char *err, s
 	return true;
 }
 
-static bool mempool_write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-/* Write data to tmp, synced. */
-static bool mempool_write_file(const char *tmp, const struct buf *b, char *err, size_t errlen)
-{
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	bool ok;
-
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-		return false;
-	}
-	ok = mempool_write_all(fd, b->data, b->len) && fsync(fd) == 0;
-	if (!ok)
-		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-	if (close(fd) != 0 && ok) {
-		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-		ok = false;
-	}
-	if (!ok)
-		unlink(tmp);
-	return ok;
-}
-
-/* Sync the folder that holds path, so that the rename is durable (best
- * effort: some file systems cannot sync a folder). */
-static void mempool_sync_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	struct buf d = BUF_INIT;
-	int fd;
-
-	if (slash == NULL)
-		buf_puts(&d, ".");
-	else
-		buf_put(&d, path, slash == path ? 1 : (size_t)(slash - path));
-	if (buf_ok(&d) && d.len > 0) {
-		fd = open((const char *)d.data, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			(void)fsync(fd);
-			close(fd);
-		}
-	}
-	buf_release(&d);
-}
-
 bool mempool_save(const struct mempool *mp, char *err, size_t errlen, const char *path)
 {
-	struct buf b = BUF_INIT, tmp = BUF_INIT;
-	bool ok = false;
+	struct buf b = BUF_INIT;
+	bool ok = mempool_encode(mp, &b, err, errlen) &&
+		  file_write_atomic(err, errlen, path, b.data, b.len, 0600);
 
-	buf_printf(&tmp, "%s.new", path);
-	if (!buf_ok(&tmp)) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	if (!mempool_encode(mp, &b, err, errlen) ||
-	    !mempool_write_file((const char *)tmp.data, &b, err, errlen))
-		goto out;
-	if (rename((const char *)tmp.data, path) != 0) {
-		snprintf(err, errlen, "cannot rename %s to %s: %s", (const char *)tmp.data, path,
-			 strerror(errno));
-		unlink((const char *)tmp.data);
-		goto out;
-	}
-	mempool_sync_dir(path);
-	ok = true;
-out:
 	buf_release(&b);
-	buf_release(&tmp);
 	return ok;
 }
 
@@ -276,64 +197,21 @@ bool mempool_load_bytes(struct mempool *mp, struct mempool_load_stats *stats, ch
 	return mempool_walk(mp, stats, err, errlen, data, len);
 }
 
-/* Read the whole file at path (at most cap bytes). Out: *data (malloc'd),
- * *len, *missing. */
-static bool mempool_read_file(uint8_t **data, size_t *len, bool *missing, char *err, size_t errlen,
-			      const char *path, size_t cap)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t got = 0;
-
-	*data = NULL;
-	*len = 0;
-	*missing = fd < 0 && errno == ENOENT;
-	if (fd < 0) {
-		if (!*missing)
-			snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-		return *missing;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > cap) {
-		snprintf(err, errlen, "cannot read %s: not a regular file of at most %zu bytes",
-			 path, cap);
-		close(fd);
-		return false;
-	}
-	*data = malloc((size_t)st.st_size + 1);
-	while (*data != NULL && got < (size_t)st.st_size) {
-		ssize_t n = read(fd, *data + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (*data == NULL || got != (size_t)st.st_size) {
-		snprintf(err, errlen, "cannot read %s", path);
-		free(*data);
-		*data = NULL;
-		return false;
-	}
-	*len = got;
-	return true;
-}
-
 bool mempool_load(struct mempool *mp, struct mempool_load_stats *stats, char *err, size_t errlen,
 		  const char *path)
 {
-	uint8_t *data;
-	size_t len;
+	struct buf b = BUF_INIT;
+	size_t cap = mempool_file_cap(mp);
 	bool missing, ok;
 
 	memset(stats, 0, sizeof(*stats));
-	if (!mempool_read_file(&data, &len, &missing, err, errlen, path, mempool_file_cap(mp)))
-		return false;
-	if (missing) {
+	/* The cap may pass BUF_DEFAULT_MAX: the bound is the file's. */
+	buf_set_max(&b, cap);
+	ok = file_read_all(err, errlen, &b, &missing, path, cap);
+	if (ok && missing)
 		stats->missing = true;
-		return true;
-	}
-	ok = mempool_load_bytes(mp, stats, err, errlen, data, len);
-	free(data);
+	else if (ok)
+		ok = mempool_load_bytes(mp, stats, err, errlen, b.data, b.len);
+	buf_release(&b);
 	return ok;
 }

@@ -173,7 +173,7 @@ static bool file_check_fd(char *err, size_t errlen, size_t *size, int fd, const 
 	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "cannot read %s: not a regular file", path);
-		errno = EINVAL;
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		return false;
 	}
 	if (st.st_size < 0 || (uint64_t)st.st_size > (uint64_t)max) {

@@ -16,9 +16,9 @@
  * Errors: one readable line naming the path in err (truncated to errlen,
  * always NUL-terminated when errlen > 0). errno is also left meaningful on
  * failure, for a caller that words its own message: the error of the call
- * that failed, EFBIG for a file longer than the bound, EINVAL for one that is
- * not a regular file, EIO for one that changed size while it was read,
- * ENOMEM when out of memory.
+ * that failed, EFBIG for a file longer than the bound, EISDIR for a folder
+ * and EINVAL for anything else that is not a regular file, EIO for a file
+ * that changed size while it was read, ENOMEM when out of memory.
  */
 #ifndef ROSTRA_UTIL_FILE_H
 #define ROSTRA_UTIL_FILE_H

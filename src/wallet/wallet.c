@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/file.h"
 #include "util/hex.h"
 #include "wallet/wallet.h"
 
@@ -36,73 +36,27 @@ static char *wallet_path(const struct wallet *w, const char *name)
 	return buf_ok(&b) ? (char *)buf_detach(&b, &len) : (buf_release(&b), NULL);
 }
 
-static bool wallet_write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		p += k;
-		n -= (size_t)k;
-	}
-	return true;
-}
-
-/* Replace path by data[0..len) (mode 0600) through path.new, fsync and a
- * rename. Out: err. */
+/* Replace path by data[0..len) (mode 0600) atomically. Out: err. */
 static bool wallet_replace(char *err, size_t errlen, const char *path, const uint8_t *data,
 			   size_t len)
 {
-	struct buf tmp = BUF_INIT;
-	buf_printf(&tmp, "%s.new", path);
-	buf_put_u8(&tmp, 0);
-	if (!buf_ok(&tmp)) {
-		snprintf(err, errlen, "out of memory");
-		return false;
-	}
-	const char *t = (const char *)tmp.data;
-	int fd = open(t, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	bool ok = fd >= 0 && fchmod(fd, 0600) == 0 && wallet_write_all(fd, data, len) &&
-		  fsync(fd) == 0;
-	if (fd >= 0 && close(fd) != 0)
-		ok = false;
-	if (ok && rename(t, path) != 0)
-		ok = false;
-	if (!ok) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		(void)unlink(t);
-	}
-	buf_release(&tmp);
-	return ok;
+	if (file_write_atomic(err, errlen, path, data, len, 0600))
+		return true;
+	snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	return false;
 }
 
 /* Read the whole file at path into out. *missing when it does not exist. */
 static bool wallet_read(struct buf *out, bool *missing, char *err, size_t errlen,
 			const char *path)
 {
-	*missing = false;
-	FILE *f = fopen(path, "rb");
-	if (f == NULL) {
-		if (errno == ENOENT) {
-			*missing = true;
-			return true;
-		}
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		return false;
-	}
-	uint8_t chunk[4096];
-	size_t k;
-	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0 && buf_put(out, chunk, k))
-		if (out->len > WALLET_FILE_MAX)
-			break;
-	bool ok = !ferror(f) && buf_ok(out) && out->len <= WALLET_FILE_MAX;
-	fclose(f);
-	if (!ok)
-		snprintf(err, errlen, "cannot read %s: %s", path,
-			 out->len > WALLET_FILE_MAX ? "file too large" : "read error");
-	return ok;
+	/* The bound is the file's, even past BUF_DEFAULT_MAX. */
+	buf_set_max(out, WALLET_FILE_MAX);
+	if (file_read_all(err, errlen, out, missing, path, WALLET_FILE_MAX))
+		return true;
+	snprintf(err, errlen, "cannot read %s: %s", path,
+		 errno == EFBIG ? "file too large" : strerror(errno));
+	return false;
 }
 
 /* The next line of data[*pos..len) without its newline and surrounding

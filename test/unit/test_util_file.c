@@ -356,7 +356,7 @@ static void test_read_rejects(void)
 	snprintf(sub, sizeof(sub), "%s/sub", t.dir);
 	CHECK(mkdir(sub, 0700) == 0);
 	errno = 0;
-	CHECK(!file_read_all(err, sizeof(err), &b, NULL, sub, 100) && errno == EINVAL &&
+	CHECK(!file_read_all(err, sizeof(err), &b, NULL, sub, 100) && errno == EISDIR &&
 	      strstr(err, "not a regular file") != NULL && strstr(err, sub) != NULL);
 	/* Neither is a device, even one that reads forever. */
 	CHECK(!file_read_all(err, sizeof(err), &b, NULL, "/dev/zero", 100) && errno == EINVAL);
