@@ -11,7 +11,9 @@
 
 #include "crypto/bech32m.h"
 #include "ledger/genesis.h"
+#include "util/buf.h"
 #include "util/checked.h"
+#include "util/file.h"
 #include "util/hex.h"
 #include "util/utf8.h"
 
@@ -375,26 +377,13 @@ bool ledger_genesis_parse(struct ledger_genesis *g, char *err, size_t cap, const
 
 bool ledger_genesis_load(struct ledger_genesis *g, char *err, size_t cap, const char *path)
 {
-	FILE *f = fopen(path, "rb");
 	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
+	char why[256];
 	bool ok;
 
 	memset(g, 0, sizeof(*g));
-	if (f == NULL)
-		return gfail(err, cap, "cannot open genesis file %s: %s", path, strerror(errno));
-	buf_set_max(&b, LEDGER_GENESIS_MAX_BYTES + 1);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (!buf_put(&b, chunk, n))
-			break;
-	ok = !ferror(f) && buf_ok(&b);
-	fclose(f);
-	if (!ok) {
-		buf_release(&b);
-		return gfail(err, cap, "cannot read genesis file %s (or larger than %zu bytes)", path,
-			     LEDGER_GENESIS_MAX_BYTES);
-	}
+	if (!file_read_all(why, sizeof(why), &b, NULL, path, LEDGER_GENESIS_MAX_BYTES))
+		return gfail(err, cap, "cannot read genesis file: %s", why);
 	ok = ledger_genesis_parse(g, err, cap, (const char *)b.data, b.len);
 	buf_release(&b);
 	return ok;
