@@ -1,6 +1,5 @@
 /* The genesis file: JSON in, validation, the canonical form and its hash
  * (genesis.h). */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
