@@ -119,7 +119,8 @@ static bool node_start(struct node *n, char *err, size_t errcap)
 		return false;
 	}
 	if (!node_signals_start(n, err, errcap) || !node_write_pid(n, err, errcap) ||
-	    !node_chain_open(n, err, errcap) || !node_rpc_setup(n, err, errcap) ||
+	    !node_chain_open(n, err, errcap) || !node_net_open(n, err, errcap) ||
+	    !node_rpc_setup(n, err, errcap) ||
 	    !node_rpc_start(n, err, errcap) || !node_produce_start(n, err, errcap))
 		return false;
 	LOG_INFO(n->log, 0, "rostrad started (pid %ld)", (long)getpid());

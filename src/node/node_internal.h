@@ -20,6 +20,7 @@
 #include "node/node.h"
 #include "rpc/chain.h"
 #include "rpc/control.h"
+#include "rpc/net.h"
 #include "rpc/social.h"
 #include "rpc/wallet.h"
 #include "util/clock.h"
@@ -83,6 +84,7 @@ struct node {
 	struct rpc_social rpc_social;  /* the social area's context */
 	struct rpc_wallet rpc_wallet;  /* the wallet area's (n->wallet is its wallet) */
 	struct event *produce_ev;      /* testnet/main: the block timer */
+	struct rpc_net rpc_net;        /* the net area's context */
 	uint64_t last_block_ms;        /* clock time of the last block made */
 };
 
@@ -129,6 +131,12 @@ bool node_produce(struct node *n, struct cons_produced *out, char *err, size_t e
 /* Start the block timer of testnet/main validators (-blockinterval). */
 bool node_produce_start(struct node *n, char *err, size_t errcap);
 void node_produce_stop(struct node *n);
+
+/* net.c: create P2P (peers.dat, banlist.dat), listen, dial -connect,
+ * -addnode and -seednode; and destroy it. A node without a chain does not
+ * network. Out: err. */
+bool node_net_open(struct node *n, char *err, size_t errcap);
+void node_net_close(struct node *n);
 
 /* rpc_test.c: hidden regtest methods for tests (echo, delay). */
 bool node_test_rpc_register(struct node *n);

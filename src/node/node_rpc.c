@@ -51,6 +51,8 @@ static bool node_rpc_tables(struct node *n)
 	}
 	if (n->wallet != NULL && !rpc_wallet_register(n->dispatcher, &n->rpc_wallet))
 		return false;
+	if (!rpc_net_register(n->dispatcher, &n->rpc_net))
+		return false;
 	if (strcmp(n->cfg.chain->name, "regtest") == 0 &&
 	    (!rpc_regtest_register(n->dispatcher, &n->rpc_chain) || !node_test_rpc_register(n)))
 		return false;

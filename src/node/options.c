@@ -61,23 +61,26 @@ const struct args_option node_daemon_options[] = {
 	          "one, 0 or none for none. May be given several times." },
 
 	{ .kind = ARGS_HEADING,
-	  .help = "Connection options (checked and accepted; the P2P layer that "
-	          "uses them is not in this version yet):" },
+	  .help = "Connection options (a node without a chain does not network):" },
 	{ .name = "port", .kind = ARGS_INT, .min = 1, .max = 65535, .meta = "port",
 	  .help = "Listen for peers on this port (default: 7370, testnet 17370, "
 	          "regtest 27370)." },
-	{ .name = "bind", .kind = ARGS_MULTI, .meta = "addr",
-	  .help = "Listen for peers on this address." },
+	{ .name = "bind", .kind = ARGS_MULTI, .meta = "addr[:port]",
+	  .help = "Listen for peers on this address (default: 0.0.0.0). May be given "
+	          "several times." },
 	{ .name = "listen", .kind = ARGS_BOOL, .def = "1",
 	  .help = "Accept connections from peers." },
-	{ .name = "connect", .kind = ARGS_MULTI, .meta = "ip",
-	  .help = "Connect only to this node." },
-	{ .name = "addnode", .kind = ARGS_MULTI, .meta = "ip",
-	  .help = "Connect to this node as well as to others." },
-	{ .name = "seednode", .kind = ARGS_MULTI, .meta = "ip",
+	{ .name = "connect", .kind = ARGS_MULTI, .meta = "host[:port]",
+	  .help = "Connect only to this node (kept connected; no other outbound "
+	          "peers). May be given several times." },
+	{ .name = "addnode", .kind = ARGS_MULTI, .meta = "host[:port]",
+	  .help = "Connect to this node as well as to others, and keep it "
+	          "connected. May be given several times." },
+	{ .name = "seednode", .kind = ARGS_MULTI, .meta = "host[:port]",
 	  .help = "Ask this node for addresses of peers, then disconnect." },
 	{ .name = "maxconnections", .kind = ARGS_INT, .min = 0, .max = 10000,
-	  .def = "125", .meta = "n", .help = "Keep at most this many peers." },
+	  .def = "125", .meta = "n", .help = "Keep at most this many peers (up to 8 "
+	  "outbound, the rest inbound)." },
 
 	{ .kind = ARGS_HEADING,
 	  .help = "Chain, validator and wallet options:" },

@@ -30,10 +30,11 @@ void node_shutdown(struct node *n)
 	n->shut_down = true;
 	LOG_INFO(n->log, 0, "shutdown: in progress");
 	/* Reverse order of node_start: stop making blocks and taking
-	 * requests, then (once it exists) P2P, then the mempool (saved), the
-	 * ledger and the database (closed). */
+	 * requests, then P2P (peers.dat and banlist.dat saved), then the
+	 * mempool (saved), the ledger and the database (closed). */
 	node_produce_stop(n);
 	node_rpc_stop(n);
+	node_net_close(n);
 	node_chain_close(n);
 	node_remove_pid(n);
 	node_signals_stop(n);
