@@ -30,13 +30,57 @@ static uint64_t node_net_best_height(void *ctx)
 	return tip.height;
 }
 
+static void node_net_on_handshake(void *ctx, struct p2p *p2p, struct p2p_peer *peer)
+{
+	struct node *n = ctx;
+	struct p2p_peer_info info;
+	struct node_peer *p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		p2p_peer_disconnect(p2p, peer, P2P_ERR_NO_MEMORY);
+		return;
+	}
+	p2p_peer_info(peer, &info);
+	p->id = info.id;
+	p->height = info.start_height;
+	p->next = n->peers;
+	if (n->peers)
+		n->peers->prev = p;
+	n->peers = p;
+	p2p_peer_set_userdata(peer, p);
+	node_sync_kick(n);
+}
+
+static void node_net_peer_free(struct node *n, struct node_peer *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		n->peers = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	free(p);
+}
+
+static void node_net_on_message(void *ctx, struct p2p *p2p, struct p2p_peer *peer,
+				struct p2p_msg *msg)
+{
+	(void)p2p;
+	(void)node_sync_on_message(ctx, peer, msg);
+}
+
 static void node_net_on_disconnect(void *ctx, struct p2p *p2p, struct p2p_peer *peer,
 				   enum p2p_err reason)
 {
 	struct node *n = ctx;
+	struct node_peer *p = p2p_peer_userdata(peer);
 	(void)p2p;
 	LOG_INFO(n->log, LOG_CAT_NET, "peer %" PRIu64 " disconnected: %s", p2p_peer_id(peer),
 		 p2p_err_name(reason));
+	if (p == NULL)
+		return;
+	p2p_peer_set_userdata(peer, NULL);
+	node_sync_peer_gone(n, p->id);
+	node_net_peer_free(n, p);
 }
 
 /* Split "host", "host:port", "[v6]:port" into host and port. Returns false
@@ -165,6 +209,8 @@ static bool node_net_create(struct node *n, char *err, size_t errcap)
 	struct p2p_options o;
 	struct p2p_callbacks cb = {
 		.ctx = n,
+		.on_handshake = node_net_on_handshake,
+		.on_message = node_net_on_message,
 		.on_disconnect = node_net_on_disconnect,
 		.best_height = node_net_best_height,
 	};
@@ -192,14 +238,17 @@ bool node_net_open(struct node *n, char *err, size_t errcap)
 	if (!node_net_create(n, err, errcap))
 		return false;
 	n->rpc_net.p2p = n->p2p;
-	return node_net_listen(n, err, errcap) && node_net_dial(n, "connect", false, err, errcap) &&
+	return node_sync_start(n, err, errcap) && node_net_listen(n, err, errcap) && node_net_dial(n, "connect", false, err, errcap) &&
 	       node_net_dial(n, "addnode", false, err, errcap) &&
 	       node_net_dial(n, "seednode", true, err, errcap);
 }
 
 void node_net_close(struct node *n)
 {
-	p2p_destroy(n->p2p);
+	node_sync_stop(n);
+	p2p_destroy(n->p2p); /* calls no callback: the peers' state is freed below */
+	while (n->peers)
+		node_net_peer_free(n, n->peers);
 	n->p2p = NULL;
 	n->rpc_net.p2p = NULL;
 	n->rpc_net.listening = false;

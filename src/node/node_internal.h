@@ -31,6 +31,10 @@ struct logger;
 struct rpc_dispatcher;
 struct rpc_server;
 struct node_test_rpc;
+struct node_sync;
+struct node_peer;
+struct p2p_peer;
+struct p2p_msg;
 
 /* Subsystems that later work fills in (NULL until then). */
 struct db;
@@ -85,6 +89,8 @@ struct node {
 	struct rpc_wallet rpc_wallet;  /* the wallet area's (n->wallet is its wallet) */
 	struct event *produce_ev;      /* testnet/main: the block timer */
 	struct rpc_net rpc_net;        /* the net area's context */
+	struct node_sync *sync;        /* block sync (sync.c), with P2P */
+	struct node_peer *peers;       /* every peer's node state (net.c) */
 	uint64_t last_block_ms;        /* clock time of the last block made */
 };
 
@@ -131,6 +137,33 @@ bool node_produce(struct node *n, struct cons_produced *out, char *err, size_t e
 /* Start the block timer of testnet/main validators (-blockinterval). */
 bool node_produce_start(struct node *n, char *err, size_t errcap);
 void node_produce_stop(struct node *n);
+
+/* The node's state of one peer (the P2P peer's user data), from its
+ * handshake until it is gone; listed in n->peers so that shutdown frees
+ * them all. */
+struct node_peer {
+	uint64_t id;                   /* p2p_peer_id */
+	uint64_t height;               /* its best height as far as we know */
+	struct node_peer *prev, *next;
+};
+
+/* sync.c: block sync (doc/p2p.md, "Block sync"). Start and stop its
+ * timer (after P2P is created, before it is destroyed). */
+bool node_sync_start(struct node *n, char *err, size_t errcap);
+void node_sync_stop(struct node *n);
+/* A message of peer: returns true when sync consumed it (block,
+ * getblocks); inv and getdata are read and left for relay too. */
+bool node_sync_on_message(struct node *n, struct p2p_peer *peer, struct p2p_msg *msg);
+/* Peer id is gone: its requests are asked elsewhere. */
+void node_sync_peer_gone(struct node *n, uint64_t id);
+/* Look for work now (a peer came, a height grew). */
+void node_sync_kick(struct node *n);
+/* Announce block id at height to the peers not known to have it, except
+ * peer skip (0: none); nothing while catching up. */
+void node_sync_announce(struct node *n, uint64_t height, const struct hash256 *id, uint64_t skip);
+/* Out: *best_peer, the highest height a peer showed. Returns true while
+ * catching up. */
+bool node_sync_status(struct node *n, uint64_t *best_peer);
 
 /* net.c: create P2P (peers.dat, banlist.dat), listen, dial -connect,
  * -addnode and -seednode; and destroy it. A node without a chain does not

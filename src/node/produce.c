@@ -32,6 +32,7 @@ bool node_produce(struct node *n, struct cons_produced *out, char *err, size_t e
 	hex_encode(idhex, sizeof(idhex), out->block_id.b, 32);
 	LOG_INFO(n->log, 0, "block %" PRIu64 " %s: %zu transactions, round %" PRIu32,
 		 out->height, idhex, out->ntx, out->round);
+	node_sync_announce(n, out->height, &out->block_id, 0);
 	return true;
 }
 
