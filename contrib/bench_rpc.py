@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""RPC throughput over keep-alive connections, measured with wrk against a
+regtest rostrad with authentication on, each figure as a ratio against a
+constant-reply evhttp server (src/bench/bench_evhttp) measured in the same
+run with the same load. doc/bench.md describes every figure.
+
+    contrib/bench_rpc.py [--builddir=DIR] [--seconds=N] [--connections=N]
+                         [--threads=N] [--accounts=N]
+
+Progress goes to stderr; the last line on stdout is one JSON object with
+the figures. Exit status 0 when every run could be made (a missed target
+is a figure, not a failure), 1 otherwise. Python standard library only.
+
+Every process it starts (rostrad, bench_evhttp, wrk) is stopped by its pid
+before it returns, also on failure; the temporary data directory is
+removed."""
+import argparse
+import base64
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SRCDIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SENDER_CAP = 60        # below the mempool's 64 transactions per sender
+FUND = 100000000       # 1 ROS to each account
+OVERLOAD_DELAY_MS = 20
+
+
+def log(msg):
+    print(f"bench_rpc: {msg}", file=sys.stderr, flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_process(proc, timeout=15):
+    """End a process this script started: SIGTERM, then SIGKILL."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class Node:
+    """A regtest rostrad in datadir, on fresh loopback ports."""
+
+    def __init__(self, builddir, datadir):
+        self.exe = os.path.join(builddir, "src", "rostrad")
+        self.datadir = datadir
+        self.proc = None
+        self.port = 0
+        self.auth = None
+
+    def start(self, extra):
+        self.port = free_port()
+        args = [self.exe, "-regtest", f"-datadir={self.datadir}", f"-rpcport={self.port}",
+                f"-port={free_port()}", "-listen=0"] + extra
+        err = open(os.path.join(self.datadir, "stderr.txt"), "wb")
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=err)
+        err.close()
+        self._wait_ready()
+
+    def _wait_ready(self, timeout=60):
+        cookie = os.path.join(self.datadir, "regtest", ".cookie")
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                with open(os.path.join(self.datadir, "stderr.txt")) as f:
+                    raise BenchError(f"rostrad exited with {self.proc.returncode}: {f.read().strip()}")
+            try:
+                with open(cookie) as f:
+                    self.auth = "Basic " + base64.b64encode(f.read().strip().encode()).decode()
+                self.call("uptime")
+                return
+            except (OSError, BenchError):
+                time.sleep(0.1)
+        raise BenchError("rostrad did not answer RPC in time")
+
+    def post(self, body):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        try:
+            conn.request("POST", "/", body=json.dumps(body),
+                         headers={"Authorization": self.auth, "Content-Type": "application/json"})
+            res = conn.getresponse()
+            data = res.read()
+        finally:
+            conn.close()
+        if res.status not in (200, 404, 500):
+            raise BenchError(f"HTTP {res.status}: {data[:200]!r}")
+        return json.loads(data)
+
+    def call(self, method, *params):
+        r = self.post({"method": method, "params": list(params), "id": 1})
+        if r.get("error") is not None:
+            raise BenchError(f"{method}: {r['error']}")
+        return r["result"]
+
+    def batch(self, method, params_list):
+        reqs = [{"method": method, "params": p, "id": i} for i, p in enumerate(params_list)]
+        out = []
+        for r in sorted(self.post(reqs), key=lambda r: r["id"]):
+            if r.get("error") is not None:
+                raise BenchError(f"{method}: {r['error']}")
+            out.append(r["result"])
+        return out
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        try:
+            self.call("stop")
+            self.proc.wait(timeout=30)
+        except (OSError, BenchError, subprocess.TimeoutExpired):
+            pass
+        stop_process(self.proc)
+
+
+def make_accounts(node, n):
+    """n wallet addresses, each funded in a block: accounts that exist."""
+    addrs = node.batch("getnewaddress", [[] for _ in range(n)])
+    for i in range(0, n, SENDER_CAP):
+        node.batch("sendtoaddress", [[a, FUND] for a in addrs[i:i + SENDER_CAP]])
+        node.call("generate", 1)
+    if node.call("getaccount", addrs[-1])["balance"] != FUND:
+        raise BenchError("an account was not funded")
+    return addrs
+
+
+def lua_script(path, auth, method, param, addrs):
+    """A wrk script: POST JSON-RPC with credentials, count 200-without-error,
+    503 and anything else per thread, and print the sums at the end. With
+    addrs, each request asks for a random one of them."""
+    body = json.dumps({"method": method, "params": [param] if param is not None else [], "id": 1})
+    lines = [
+        f'wrk.method = "POST"',
+        f'wrk.path = "/"',
+        f'wrk.headers["Authorization"] = "{auth}"',
+        'wrk.headers["Content-Type"] = "application/json"',
+        f"wrk.body = {json.dumps(body)}",
+        "ok, s503, other = 0, 0, 0",
+        "local threads = {}",
+        "function setup(thread) table.insert(threads, thread) end",
+        "function response(status, headers, body)",
+        '  if status == 200 and string.find(body, \'"error":null\', 1, true) then ok = ok + 1',
+        "  elseif status == 503 then s503 = s503 + 1",
+        "  else other = other + 1 end",
+        "end",
+        "function done(summary, latency, requests)",
+        "  local a, b, c = 0, 0, 0",
+        "  for _, t in ipairs(threads) do",
+        '    a = a + t:get("ok"); b = b + t:get("s503"); c = c + t:get("other")',
+        "  end",
+        '  local e = summary.errors',
+        '  io.write(string.format("COUNTS %d %d %d %d\\n", a, b, c,',
+        "    e.connect + e.read + e.write + e.timeout))",
+        "end",
+    ]
+    if addrs:
+        lines += [
+            "local addrs = {" + ",".join(json.dumps(a) for a in addrs) + "}",
+            "function init(args) math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16)) end",
+            "function request()",
+            f'  local b = \'{{"method":"{method}","params":["\' .. addrs[math.random(#addrs)] .. \'"],"id":1}}\'',
+            "  return wrk.format(nil, nil, nil, b)",
+            "end",
+        ]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
+
+
+def parse_wrk(out):
+    """requests/s, p99 in ms, and the script's counts from wrk's output."""
+    rps = re.search(r"^Requests/sec:\s+([0-9.]+)", out, re.M)
+    p99 = re.search(r"^\s+99%\s+([0-9.]+)(us|ms|s|m)\s*$", out, re.M)
+    counts = re.search(r"^COUNTS (\d+) (\d+) (\d+) (\d+)$", out, re.M)
+    if not rps or not p99 or not counts:
+        raise BenchError(f"cannot read wrk's output:\n{out}")
+    ok, s503, other, sockerr = (int(x) for x in counts.groups())
+    return {"rps": float(rps.group(1)), "p99_ms": float(p99.group(1)) * UNITS[p99.group(2)],
+            "ok": ok, "s503": s503, "other": other + sockerr}
+
+
+def run_wrk(port, script, opts, what):
+    args = ["wrk", f"-t{opts.threads}", f"-c{opts.connections}", f"-d{opts.seconds}s",
+            "--latency", "-s", script, f"http://127.0.0.1:{port}/"]
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        out, _ = proc.communicate(timeout=opts.seconds + 30)
+    except subprocess.TimeoutExpired:
+        stop_process(proc)
+        raise BenchError(f"wrk ({what}) did not end")
+    finally:
+        stop_process(proc)
+    if proc.returncode != 0:
+        raise BenchError(f"wrk ({what}) failed: {out}")
+    r = parse_wrk(out)
+    log(f"{what}: {r['rps']:.0f} req/s, p99 {r['p99_ms']:.2f} ms, ok {r['ok']}, "
+        f"503 {r['s503']}, other {r['other']}")
+    return r
+
+
+def start_baseline(builddir):
+    exe = os.path.join(builddir, "src", "bench", "bench_evhttp")
+    proc = subprocess.Popen([exe], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    m = re.match(r"port (\d+)$", line.strip())
+    if not m:
+        stop_process(proc)
+        raise BenchError(f"bench_evhttp did not start: {line!r}")
+    return proc, int(m.group(1))
+
+
+def measure_baseline(builddir, script, opts, what):
+    proc, port = start_baseline(builddir)
+    try:
+        return run_wrk(port, script, opts, what)
+    finally:
+        stop_process(proc)
+
+
+def must_be_clean(r, what):
+    if r["s503"] or r["other"] or r["ok"] == 0:
+        raise BenchError(f"{what}: {r['s503']} 503s and {r['other']} other failures")
+
+
+def bench(opts, tmp, node):
+    datadir = os.path.join(tmp, "node")
+    os.makedirs(datadir)
+    # A queue deep enough for every connection: the throughput runs measure
+    # the server, not its refusals.
+    node.start([f"-rpcworkqueue={opts.connections * 2}"] + opts.node_args)
+    log(f"making {opts.accounts} funded accounts")
+    addrs = make_accounts(node, opts.accounts)
+    scripts = {k: os.path.join(tmp, f"{k}.lua") for k in ("count", "account", "delay")}
+    lua_script(scripts["count"], node.auth, "getblockcount", None, None)
+    lua_script(scripts["account"], node.auth, "getaccount", None, addrs)
+
+    base1 = measure_baseline(opts.builddir, scripts["count"], opts, "baseline")
+    count = run_wrk(node.port, scripts["count"], opts, "getblockcount")
+    account = run_wrk(node.port, scripts["account"], opts, "getaccount")
+    base2 = measure_baseline(opts.builddir, scripts["count"], opts, "baseline again")
+    for r, what in ((base1, "baseline"), (base2, "baseline"), (count, "getblockcount"),
+                    (account, "getaccount")):
+        must_be_clean(r, what)
+    node.stop()
+
+    node.start(["-rpcthreads=1", "-rpcworkqueue=1"])
+    lua_script(scripts["delay"], node.auth, "delay", OVERLOAD_DELAY_MS, None)  # a new cookie
+    over = run_wrk(node.port, scripts["delay"], opts, "overload (delay, 1 thread, queue 1)")
+    node.stop()
+
+    base = (base1["rps"] + base2["rps"]) / 2
+    return {
+        "rpc_connections": opts.connections,
+        "rpc_accounts": len(addrs),
+        "rpc_baseline_rps": round(base),
+        "rpc_getblockcount_rps": round(count["rps"]),
+        "rpc_getblockcount_ratio": round(count["rps"] / base, 3),
+        "rpc_getaccount_rps": round(account["rps"]),
+        "rpc_getaccount_ratio": round(account["rps"] / base, 3),
+        "rpc_getaccount_p99_ms": round(account["p99_ms"], 2),
+        "rpc_overload_ok": over["ok"],
+        "rpc_overload_503": over["s503"],
+        "rpc_overload_other_errors": over["other"],
+    }
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--builddir", default=os.path.join(SRCDIR, "build"))
+    p.add_argument("--seconds", type=int, default=5, help="per wrk run (default 5)")
+    p.add_argument("--connections", type=int, default=64, help="keep-alive connections (64)")
+    p.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
+    p.add_argument("--accounts", type=int, default=300, help="funded accounts (300)")
+    p.add_argument("--node-arg", dest="node_args", action="append", default=[],
+                   help="an extra rostrad option for the throughput runs (may repeat)")
+    opts = p.parse_args()
+    if shutil.which("wrk") is None:
+        log("wrk is not installed (contrib/install-deps.sh --bench)")
+        return 1
+    tmp = tempfile.mkdtemp(prefix="rostra-bench-rpc-")
+    node = Node(opts.builddir, os.path.join(tmp, "node"))
+    try:
+        figures = bench(opts, tmp, node)
+    except (BenchError, OSError) as e:
+        log(f"failed: {e}")
+        return 1
+    finally:
+        node.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(json.dumps(figures), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
