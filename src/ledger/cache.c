@@ -171,9 +171,21 @@ void ledger_cache_put(struct ledger_cache *c, const uint8_t *key, size_t klen, b
 	size_t cost;
 	struct cnode *n;
 
+	bool evicted = false;
+
 	if (!present)
 		vlen = 0;
-	if (*slot != NULL)
+	n = *slot;
+	if (n != NULL && n->vlen == vlen) {
+		/* Same size (the usual update of a hot record): in place. */
+		n->present = present;
+		if (vlen > 0)
+			memcpy(n->data + klen, val, vlen);
+		lru_unlink(c, n);
+		lru_push(c, n);
+		return;
+	}
+	if (n != NULL)
 		node_remove(c, slot);
 	cost = node_cost(klen, vlen);
 	/* A value too large for a fair share of the budget is not kept. */
@@ -182,6 +194,7 @@ void ledger_cache_put(struct ledger_cache *c, const uint8_t *key, size_t klen, b
 	while (c->bytes + cost > c->budget && c->tail != NULL) {
 		struct cnode *t = c->tail;
 		node_remove(c, slot_of(c, t->hash, t->data, t->klen));
+		evicted = true;
 	}
 	n = malloc(sizeof(*n) + klen + vlen);
 	if (n == NULL)
@@ -193,8 +206,9 @@ void ledger_cache_put(struct ledger_cache *c, const uint8_t *key, size_t klen, b
 	memcpy(n->data, key, klen);
 	if (vlen > 0)
 		memcpy(n->data + klen, val, vlen);
-	slot = slot_of(c, h, key, klen); /* eviction may have moved it */
-	n->chain = NULL;
+	if (evicted)
+		slot = slot_of(c, h, key, klen); /* eviction may have moved it */
+	n->chain = *slot; /* the rest of the chain, if a node was removed here */
 	*slot = n;
 	lru_push(c, n);
 	c->count++;

@@ -417,7 +417,8 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 	batch = db_batch_create();
 	if (batch == NULL)
 		abort();
-	ledger_ov_sorted_changes(&x->view.ov, &ch, &n);
+	ch = x->changes;
+	n = x->nchanges;
 	batch_changes(batch, ch, n);
 	batch_block(batch, &tmp, b, c);
 	block_header_id(&l->tip.block_id, &b->header);
@@ -429,7 +430,6 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 	if (!db_write(l->db, e, sizeof(e), batch, true)) {
 		l->tip = old_tip;
 		l->lthash = old_lthash;
-		free(ch);
 		db_batch_destroy(batch);
 		buf_release(&tmp);
 		return ledger_fail(err, LEDGER_ERR_IO, "cannot commit block %" PRIu64 ": %s",
@@ -440,7 +440,6 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 			ledger_cache_put(l->cache, ch[i]->key, ch[i]->klen, ch[i]->chas, ch[i]->cur,
 					 ch[i]->clen);
 	l->generation++;
-	free(ch);
 	db_batch_destroy(batch);
 	buf_release(&tmp);
 	return true;

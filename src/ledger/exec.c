@@ -3,6 +3,8 @@
  * block end (reward and fees), and the state root. Writes nothing: every
  * change goes to the execution's change set. */
 #include <inttypes.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +237,8 @@ static void root_item(void *ctx, size_t i, unsigned w)
 	struct root_job *j = ctx;
 	struct ledger_ov_entry *e = j->e[i];
 	struct lthash t;
+	if (!ledger_prefix_is_consensus(e->key[0]))
+		return;
 	if (e->ohas) {
 		lthash_expand(&t, e->key, e->klen, e->orig, e->olen);
 		lthash_add(&j->sub[w], &t);
@@ -245,19 +249,15 @@ static void root_item(void *ctx, size_t i, unsigned w)
 	}
 }
 
-/* h += the change of every consensus entry of v (remove the committed
- * (key, value), add the new one), the expansions on the pool. */
-static void apply_root_changes(struct ledger *l, struct lthash *h, struct ledger_view *v)
+/* h += the change of every consensus entry among the n changes all (remove
+ * the committed (key, value), add the new one), the expansions on the
+ * pool. */
+static void apply_root_changes(struct ledger *l, struct lthash *h, struct ledger_ov_entry **all,
+			       size_t k)
 {
-	struct ledger_ov_entry **all;
 	struct root_job j;
-	size_t n, k = 0;
 	unsigned w = ledger_pool_size(l->pool);
 
-	ledger_ov_sorted_changes(&v->ov, &all, &n);
-	for (size_t i = 0; i < n; i++)
-		if (ledger_prefix_is_consensus(all[i]->key[0]))
-			all[k++] = all[i];
 	j.e = all;
 	j.add = calloc(w, sizeof(*j.add));
 	j.sub = calloc(w, sizeof(*j.sub));
@@ -270,7 +270,6 @@ static void apply_root_changes(struct ledger *l, struct lthash *h, struct ledger
 	}
 	free(j.add);
 	free(j.sub);
-	free(all);
 }
 
 bool ledger_exec_finish(struct ledger_exec *x, struct hash256 *root, struct ledger_error *err)
@@ -294,8 +293,10 @@ bool ledger_exec_finish(struct ledger_exec *x, struct hash256 *root, struct ledg
 	    !ledger_index_reputation(v))
 		return ledger_view_error(v, err);
 
+	/* The change set is final: sorted once, for the root and the commit. */
+	ledger_ov_sorted_changes(&v->ov, &x->changes, &x->nchanges);
 	x->lthash = x->l->lthash;
-	apply_root_changes(x->l, &x->lthash, v);
+	apply_root_changes(x->l, &x->lthash, x->changes, x->nchanges);
 	lthash_root(x->root.b, &x->lthash);
 	x->finished = true;
 	*root = x->root;
@@ -305,12 +306,15 @@ bool ledger_exec_finish(struct ledger_exec *x, struct hash256 *root, struct ledg
 /* ------------------------------------------------------------ whole blocks */
 
 /* The stateless checks of every transaction (tx_check) and its signature,
- * on the worker pool: the costly part of validating a block. */
+ * on the worker pool: the costly part of validating a block. The caller
+ * applies transaction i as soon as its checks are done (ready[i]), while
+ * the workers check the next ones. */
 struct check_job {
 	struct ledger *l;
 	const struct tx *txs;
 	enum prim_err *txerr;      /* tx_check's reason, or PRIM_ERR_OK */
 	uint8_t *sig;              /* 1: valid signature */
+	atomic_uchar *ready;       /* 1: txerr[i] and sig[i] are set */
 };
 
 static void check_item(void *ctx, size_t i, unsigned w)
@@ -323,14 +327,21 @@ static void check_item(void *ctx, size_t i, unsigned w)
 	if (ledger_sigcache_has(j->l->sigcache, &j->txs[i])) {
 		j->txerr[i] = PRIM_ERR_OK;
 		j->sig[i] = 1;
-		return;
-	}
-	if (!tx_check(&j->txs[i], &e)) {
+	} else if (!tx_check(&j->txs[i], &e)) {
 		j->txerr[i] = e;
-		return;
+	} else {
+		j->txerr[i] = PRIM_ERR_OK;
+		j->sig[i] = ledger_verify_sig(j->l, &j->txs[i]) ? 1 : 0;
 	}
-	j->txerr[i] = PRIM_ERR_OK;
-	j->sig[i] = ledger_verify_sig(j->l, &j->txs[i]) ? 1 : 0;
+	atomic_store_explicit(&j->ready[i], 1, memory_order_release);
+}
+
+/* Wait until the checks of tx i are done, taking other items meanwhile. */
+static void check_wait(struct ledger *l, const struct check_job *j, size_t i)
+{
+	while (!atomic_load_explicit(&j->ready[i], memory_order_acquire))
+		if (!ledger_pool_help(l->pool))
+			sched_yield();
 }
 
 static bool block_header_checks(struct ledger *l, struct ledger_error *err, const struct block *b)
@@ -348,10 +359,9 @@ static bool block_header_checks(struct ledger *l, struct ledger_error *err, cons
 	return true;
 }
 
-/* block_check (primitives/block.h), the same checks in the same order,
- * with each tx_check's result taken from the pool job. */
-static bool block_structure(struct ledger_error *err, const struct block *b,
-			    const enum prim_err *txerr)
+/* block_check (primitives/block.h) up to the transactions: the height,
+ * the last commit and the roots. */
+static bool block_frame(struct ledger_error *err, const struct block *b)
 {
 	const struct block_header *h = &b->header;
 	struct hash256 tx_root, ev_root, lc_hash;
@@ -367,16 +377,32 @@ static bool block_structure(struct ledger_error *err, const struct block *b,
 		return ledger_fail_prim(err, PRIM_ERR_TX_ROOT);
 	if (memcmp(ev_root.b, h->evidence_root.b, 32) != 0)
 		return ledger_fail_prim(err, PRIM_ERR_EVIDENCE_ROOT);
-	for (size_t i = 0; i < b->ntx; i++) {
-		enum prim_err e = chain_id_eq(&b->txs[i].chain_id, &h->chain_id) ? txerr[i]
-										   : PRIM_ERR_TX_CHAIN_ID;
-		if (e != PRIM_ERR_OK) {
-			ledger_fail_prim(err, e);
-			if (err != NULL)
-				err->tx_index = i;
+	return true;
+}
+
+/* The rest of block_check for tx i (its checks done): its chain id, then
+ * tx_check's result taken from the pool job. */
+static bool block_tx(struct ledger_error *err, const struct block *b, const struct check_job *j,
+		     size_t i)
+{
+	enum prim_err e = chain_id_eq(&b->txs[i].chain_id, &b->header.chain_id)
+				  ? j->txerr[i]
+				  : PRIM_ERR_TX_CHAIN_ID;
+	if (e == PRIM_ERR_OK)
+		return true;
+	ledger_fail_prim(err, e);
+	if (err != NULL)
+		err->tx_index = i;
+	return false;
+}
+
+/* block_check's transaction checks from tx `from` on, all checks done. */
+static bool block_txs(struct ledger_error *err, const struct block *b, const struct check_job *j,
+		      size_t from)
+{
+	for (size_t i = from; i < b->ntx; i++)
+		if (!block_tx(err, b, j, i))
 			return false;
-		}
-	}
 	return true;
 }
 
@@ -390,13 +416,49 @@ static void name_tx(struct ledger_error *err, size_t i)
 	err->tx_index = i;
 }
 
+/* Begin the execution and apply every tx as its checks complete. The
+ * failure reported is the one the sequential order gives: block_check's
+ * (the frame, then the first tx that fails it), then the execution's. */
+static bool execute_txs(struct ledger *l, struct ledger_exec **xp, struct ledger_error *err,
+			const struct block *b, struct check_job *j)
+{
+	struct ledger_error le;
+	struct ledger_receipt rc;
+
+	if (!block_frame(err, b))
+		return false;
+	if (!ledger_exec_begin(l, xp, &le, b->header.time, &b->header.proposer)) {
+		ledger_pool_wait(l->pool);
+		if (!block_txs(err, b, j, 0))
+			return false;
+		if (err != NULL)
+			*err = le;
+		return false;
+	}
+	for (size_t i = 0; i < b->ntx; i++) {
+		check_wait(l, j, i);
+		if (!block_tx(err, b, j, i))
+			return false;
+		if (!apply_tx(*xp, &rc, &le, &b->txs[i], false, j->sig[i])) {
+			ledger_pool_wait(l->pool);
+			if (!block_txs(err, b, j, i + 1))
+				return false;
+			name_tx(&le, i);
+			if (err != NULL)
+				*err = le;
+			return false;
+		}
+	}
+	return true;
+}
+
 bool ledger_execute_block(struct ledger *l, struct ledger_exec **out, struct ledger_error *err,
 			  const struct block *b)
 {
 	struct ledger_exec *x = NULL;
-	struct ledger_receipt rc;
 	struct hash256 root;
 	struct check_job j;
+	size_t n = b->ntx ? b->ntx : 1;
 	bool ok;
 
 	*out = NULL;
@@ -404,20 +466,19 @@ bool ledger_execute_block(struct ledger *l, struct ledger_exec **out, struct led
 		return false;
 	j.l = l;
 	j.txs = b->txs;
-	j.sig = malloc(b->ntx ? b->ntx : 1);
-	j.txerr = malloc((b->ntx ? b->ntx : 1) * sizeof(*j.txerr));
-	if (j.sig == NULL || j.txerr == NULL)
+	j.sig = malloc(n);
+	j.txerr = malloc(n * sizeof(*j.txerr));
+	j.ready = malloc(n * sizeof(*j.ready));
+	if (j.sig == NULL || j.txerr == NULL || j.ready == NULL)
 		abort();
-	ledger_pool_run(l->pool, check_item, &j, b->ntx);
-	ok = block_structure(err, b, j.txerr) &&
-	     ledger_exec_begin(l, &x, err, b->header.time, &b->header.proposer);
-	for (size_t i = 0; ok && i < b->ntx; i++) {
-		ok = apply_tx(x, &rc, err, &b->txs[i], false, j.sig[i]);
-		if (!ok)
-			name_tx(err, i);
-	}
+	for (size_t i = 0; i < b->ntx; i++)
+		atomic_init(&j.ready[i], 0);
+	ledger_pool_start(l->pool, check_item, &j, b->ntx);
+	ok = execute_txs(l, &x, err, b, &j);
+	ledger_pool_wait(l->pool);
 	free(j.sig);
 	free(j.txerr);
+	free(j.ready);
 	ok = ok && ledger_exec_finish(x, &root, err);
 	if (ok && memcmp(root.b, b->header.state_root.b, 32) != 0)
 		ok = ledger_fail(err, LEDGER_ERR_STATE_ROOT,
@@ -438,6 +499,7 @@ void ledger_exec_destroy(struct ledger_exec *x)
 		db_snapshot_destroy(x->view.snap);
 	ledger_view_release(&x->view);
 	free(x->receipts);
+	free(x->changes);
 	x->l->live_execs--;
 	free(x);
 }

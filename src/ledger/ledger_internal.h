@@ -67,6 +67,16 @@ void ledger_pool_destroy(struct ledger_pool *p);
 unsigned ledger_pool_size(const struct ledger_pool *p);
 /* Run fn over items 0..n-1 on every worker; returns when all are done. */
 void ledger_pool_run(struct ledger_pool *p, ledger_pool_fn *fn, void *ctx, size_t n);
+/* Publish fn over items 0..n-1 to the other workers and return at once,
+ * so that the caller can work beside them: items are claimed in order, one
+ * at a time. The caller may take items too (ledger_pool_help) and must end
+ * the job with ledger_pool_wait before starting or running another. */
+void ledger_pool_start(struct ledger_pool *p, ledger_pool_fn *fn, void *ctx, size_t n);
+/* Run the next unclaimed item of the started job on the caller (worker 0).
+ * Returns false when every item is already claimed. */
+bool ledger_pool_help(struct ledger_pool *p);
+/* Run what is left of the started job and return when all is done. */
+void ledger_pool_wait(struct ledger_pool *p);
 
 /* A bounded, thread-safe set of verified (sighash, key, signature)
  * triples, salted per process. */
@@ -236,6 +246,9 @@ struct ledger_exec {
 	size_t nreceipts, capreceipts;
 
 	bool finished;
+	/* When finished: the changed entries sorted by key (malloc'd). */
+	struct ledger_ov_entry **changes;
+	size_t nchanges;
 	struct hash256 root;
 	struct lthash lthash;              /* after the block */
 };

@@ -162,6 +162,39 @@ void ledger_pool_run(struct ledger_pool *p, ledger_pool_fn *fn, void *ctx, size_
 	pthread_mutex_unlock(&p->mu);
 }
 
+void ledger_pool_start(struct ledger_pool *p, ledger_pool_fn *fn, void *ctx, size_t n)
+{
+	pthread_mutex_lock(&p->mu);
+	p->fn = fn;
+	p->ctx = ctx;
+	p->n = n;
+	p->chunk = 1; /* in order, one at a time: the caller waits on item i */
+	atomic_store(&p->next, 0);
+	p->busy = p->nthreads;
+	p->job++;
+	if (p->nthreads > 0)
+		pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+bool ledger_pool_help(struct ledger_pool *p)
+{
+	size_t i = atomic_fetch_add(&p->next, 1);
+	if (i >= p->n)
+		return false;
+	p->fn(p->ctx, i, 0);
+	return true;
+}
+
+void ledger_pool_wait(struct ledger_pool *p)
+{
+	run_items(p, 0);
+	pthread_mutex_lock(&p->mu);
+	while (p->busy > 0)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
 /* ------------------------------------------------------------ signature cache */
 
 /* Direct-mapped: entry i holds the salted hash of one verified triple; a
