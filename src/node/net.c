@@ -65,7 +65,8 @@ static void node_net_on_message(void *ctx, struct p2p *p2p, struct p2p_peer *pee
 				struct p2p_msg *msg)
 {
 	(void)p2p;
-	(void)node_sync_on_message(ctx, peer, msg);
+	if (!node_sync_on_message(ctx, peer, msg))
+		node_relay_on_message(ctx, peer, msg);
 }
 
 static void node_net_on_disconnect(void *ctx, struct p2p *p2p, struct p2p_peer *peer,
@@ -238,13 +239,15 @@ bool node_net_open(struct node *n, char *err, size_t errcap)
 	if (!node_net_create(n, err, errcap))
 		return false;
 	n->rpc_net.p2p = n->p2p;
-	return node_sync_start(n, err, errcap) && node_net_listen(n, err, errcap) && node_net_dial(n, "connect", false, err, errcap) &&
+	return node_sync_start(n, err, errcap) && node_relay_start(n, err, errcap) &&
+	       node_net_listen(n, err, errcap) && node_net_dial(n, "connect", false, err, errcap) &&
 	       node_net_dial(n, "addnode", false, err, errcap) &&
 	       node_net_dial(n, "seednode", true, err, errcap);
 }
 
 void node_net_close(struct node *n)
 {
+	node_relay_stop(n);
 	node_sync_stop(n);
 	p2p_destroy(n->p2p); /* calls no callback: the peers' state is freed below */
 	while (n->peers)

@@ -91,6 +91,7 @@ struct node {
 	struct rpc_net rpc_net;        /* the net area's context */
 	struct node_sync *sync;        /* block sync (sync.c), with P2P */
 	struct node_peer *peers;       /* every peer's node state (net.c) */
+	struct event *relay_ev;        /* the relay timer (relay.c) */
 	uint64_t last_block_ms;        /* clock time of the last block made */
 };
 
@@ -141,11 +142,20 @@ void node_produce_stop(struct node *n);
 /* The node's state of one peer (the P2P peer's user data), from its
  * handshake until it is gone; listed in n->peers so that shutdown frees
  * them all. */
+#define NODE_RELAY_KNOWN 2048
 struct node_peer {
 	uint64_t id;                   /* p2p_peer_id */
 	uint64_t height;               /* its best height as far as we know */
+	struct hash256 known[NODE_RELAY_KNOWN]; /* txids it has (relay.c) */
 	struct node_peer *prev, *next;
 };
+
+/* relay.c: transaction relay (doc/p2p.md, "Transaction relay"). Start
+ * and stop its timer (with P2P). */
+bool node_relay_start(struct node *n, char *err, size_t errcap);
+void node_relay_stop(struct node *n);
+/* inv, getdata and tx of peer. */
+void node_relay_on_message(struct node *n, struct p2p_peer *peer, struct p2p_msg *msg);
 
 /* sync.c: block sync (doc/p2p.md, "Block sync"). Start and stop its
  * timer (after P2P is created, before it is destroyed). */
