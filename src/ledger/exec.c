@@ -144,8 +144,15 @@ static bool apply_tx(struct ledger_exec *x, struct ledger_receipt *rc, struct le
 		return false;
 	if (!tx->sealed)
 		abort(); /* a programmer error: only sealed txs have ids */
-	if (run_tx_check && !tx_check(tx, &pe))
+	if (run_tx_check && sig < 0) {
+		/* Both at once (one parse of the sender's key); a bad signature
+		 * is still reported in its place, after the chain and fee. */
+		sig = ledger_check_and_verify(l, tx, &pe) ? 1 : 0;
+		if (pe != PRIM_ERR_OK)
+			return ledger_fail_prim(err, pe);
+	} else if (run_tx_check && !tx_check(tx, &pe)) {
 		return ledger_fail_prim(err, pe);
+	}
 	if (!chain_id_eq(&tx->chain_id, &l->chain_id))
 		return ledger_fail(err, LEDGER_ERR_WRONG_CHAIN,
 				   "transaction is for another chain (expected %s)", l->chain_id.s);
@@ -323,16 +330,8 @@ static void check_item(void *ctx, size_t i, unsigned w)
 	enum prim_err e;
 	(void)w;
 	j->sig[i] = 0;
-	/* A cached transaction passed tx_check and its signature before. */
-	if (ledger_sigcache_has(j->l->sigcache, &j->txs[i])) {
-		j->txerr[i] = PRIM_ERR_OK;
-		j->sig[i] = 1;
-	} else if (!tx_check(&j->txs[i], &e)) {
-		j->txerr[i] = e;
-	} else {
-		j->txerr[i] = PRIM_ERR_OK;
-		j->sig[i] = ledger_verify_sig(j->l, &j->txs[i]) ? 1 : 0;
-	}
+	j->sig[i] = ledger_check_and_verify(j->l, &j->txs[i], &e) ? 1 : 0;
+	j->txerr[i] = e;
 	atomic_store_explicit(&j->ready[i], 1, memory_order_release);
 }
 
@@ -511,18 +510,39 @@ void ledger_sigcache_stats(struct ledger *l, uint64_t *hits, uint64_t *misses)
 	ledger_sigcache_counts(l->sigcache, hits, misses);
 }
 
+bool ledger_check_and_verify(struct ledger *l, const struct tx *tx, enum prim_err *e)
+{
+	*e = PRIM_ERR_OK;
+	/* A cached transaction passed tx_check and its signature before. */
+	if (ledger_sigcache_has(l->sigcache, tx))
+		return true;
+	/* The sender's key is parsed once, by the verification: a valid
+	 * signature proves it valid. It is parsed on its own only on a failure
+	 * path, so that the error is tx_check's, in tx_check's order. */
+	if (!tx_check_payload(tx, e)) {
+		if (!key_pubkey_valid(&tx->sender))
+			*e = PRIM_ERR_SENDER_KEY;
+		return false;
+	}
+	if (!tx_verify_sig(tx)) {
+		if (!key_pubkey_valid(&tx->sender))
+			*e = PRIM_ERR_SENDER_KEY;
+		return false;
+	}
+	/* An entry also vouches for tx_check (a function of the signed bytes),
+	 * so a block validation skips both for a transaction seen before. */
+	ledger_sigcache_add(l->sigcache, tx);
+	return true;
+}
+
 bool ledger_verify_sig(struct ledger *l, const struct tx *tx)
 {
 	enum prim_err e;
-	if (ledger_sigcache_has(l->sigcache, tx))
+	if (ledger_check_and_verify(l, tx, &e))
 		return true;
-	if (!tx_verify_sig(tx))
-		return false;
-	/* An entry also vouches for tx_check (a function of the signed bytes),
-	 * so a block validation skips both for a transaction seen before. */
-	if (tx_check(tx, &e))
-		ledger_sigcache_add(l->sigcache, tx);
-	return true;
+	/* A tx that fails tx_check may still carry a valid signature; it is
+	 * not cached. */
+	return e != PRIM_ERR_OK && e != PRIM_ERR_SENDER_KEY && tx_verify_sig(tx);
 }
 
 bool ledger_check_tx(struct ledger *l, struct ledger_error *err, const struct tx *tx,
@@ -530,10 +550,15 @@ bool ledger_check_tx(struct ledger *l, struct ledger_error *err, const struct tx
 {
 	enum prim_err pe;
 	uint64_t min;
+	bool sig;
 
 	if (!tx->sealed)
 		abort();
-	if (!tx_check(tx, &pe))
+	/* Both at once (one parse of the sender's key, none for a transaction
+	 * the cache has seen); a bad signature is reported after the chain and
+	 * fee checks, as doc/social.md orders them. */
+	sig = ledger_check_and_verify(l, tx, &pe);
+	if (pe != PRIM_ERR_OK)
 		return ledger_fail_prim(err, pe);
 	if (!chain_id_eq(&tx->chain_id, &l->chain_id))
 		return ledger_fail(err, LEDGER_ERR_WRONG_CHAIN,
@@ -543,7 +568,7 @@ bool ledger_check_tx(struct ledger *l, struct ledger_error *err, const struct tx
 		return ledger_fail(err, LEDGER_ERR_FEE_TOO_LOW,
 				   "fee is below the minimum of %" PRIu64 " base units for this size",
 				   min);
-	if (!ledger_verify_sig(l, tx))
+	if (!sig)
 		return ledger_fail_prim(err, PRIM_ERR_BAD_SIGNATURE);
 	if (tx->nonce < expected_nonce)
 		return ledger_fail(err, LEDGER_ERR_NONCE_TOO_LOW,

@@ -89,6 +89,12 @@ void ledger_sigcache_add(struct ledger_sigcache *c, const struct tx *tx);
 /* Lookups so far that found (hits) or missed the entry. Out: zeros for a
  * NULL (disabled) cache. */
 void ledger_sigcache_counts(struct ledger_sigcache *c, uint64_t *hits, uint64_t *misses);
+/* tx_check and the signature of tx together, through the signature cache,
+ * parsing the sender's key once. Out: *e, tx_check's first error (in
+ * tx_check's order) or PRIM_ERR_OK. Returns true when tx passes tx_check
+ * and its signature is valid; false with *e == PRIM_ERR_OK when only the
+ * signature is bad. A pass is remembered in the cache. */
+bool ledger_check_and_verify(struct ledger *l, const struct tx *tx, enum prim_err *e);
 
 /* ------------------------------------------------------------ the ledger */
 

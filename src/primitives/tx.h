@@ -180,6 +180,14 @@ const struct hash256 *tx_sighash(const struct tx *tx);
  * Out: *err. Returns true if tx passes. */
 bool tx_check(const struct tx *tx, enum prim_err *err);
 
+/* tx_check without the sender's key: every other stateless check, in the
+ * same order. For a caller that verifies the signature right after: a
+ * valid signature proves the sender's key valid, so the key is parsed once
+ * (by the verification) instead of twice. Such a caller reports
+ * PRIM_ERR_SENDER_KEY itself when the key is invalid, to keep tx_check's
+ * order of errors. Out: *err. Returns true if tx passes. */
+bool tx_check_payload(const struct tx *tx, enum prim_err *err);
+
 /* True if tx->sig is a valid BIP340 signature of the sighash by
  * tx->sender. tx must be sealed. */
 bool tx_verify_sig(const struct tx *tx);
