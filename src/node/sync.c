@@ -308,7 +308,10 @@ static void node_sync_on_block(struct node_sync *s, struct node_peer *p, struct 
 	if (h <= tip || h > tip + NODE_SYNC_WINDOW)
 		return; /* known, or beyond the window: asked again when due */
 	struct node_sync_slot *sl = node_sync_slot(s, h);
-	if (sl->blk != NULL)
+	/* Only what was asked from this peer is kept (or the next block, the
+	 * answer to a getdata after an inv): unsolicited blocks cannot fill
+	 * the window's memory. */
+	if (sl->blk != NULL || (sl->peer != p->id && h != tip + 1))
 		return;
 	sl->blk = malloc(sizeof(*sl->blk));
 	if (sl->blk == NULL)
