@@ -3,7 +3,7 @@
 with A's genesis: blocks made before and after they start reach every node
 with the same tip and state root; a node killed with -9 catches up after a
 restart; a new node syncs from an empty data directory."""
-from framework import RostraTest, assert_equal, assert_in, wait_until
+from framework import RostraTest, assert_equal, wait_until
 from framework.p2p import peer_addr, share_genesis, wait_tip
 
 
@@ -25,7 +25,8 @@ class P2PSyncTest(RostraTest):
         self.log("B and C catch up from height 0")
         info = wait_tip([a, b, c])
         assert_equal(info["blocks"], 20)
-        assert_in("sync: caught up at height 20", c.log())
+        wait_until(lambda: "sync: caught up at height 20" in c.log(), timeout=30,
+                   what="C's log line for the end of its sync")
 
         self.log("new blocks are announced along the line")
         for i in range(3):
