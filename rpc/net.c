@@ -34,10 +34,12 @@ static void rpc_getnetworkinfo(void *ctx, struct rpc_request *req)
 	struct rpc_net *n = ctx;
 	struct p2p *p2p = rpc_net_p2p(ctx, req);
 	struct p2p_stats st;
+	uint64_t best = 0;
 	if (p2p == NULL)
 		return;
+	bool syncing = n->sync_status != NULL && n->sync_status(n->sync_arg, &best);
 	p2p_get_stats(p2p, &st);
-	rpc_respond(req, json_pack("{s:s, s:i, s:I, s:b, s:b, s:I, s:I, s:I, s:I, s:I}",
+	rpc_respond(req, json_pack("{s:s, s:i, s:I, s:b, s:b, s:I, s:I, s:I, s:I, s:I, s:b, s:I}",
 				   "subversion", "/rostra:" PACKAGE_VERSION "/",
 				   "protocolversion", P2P_PROTOCOL_VERSION,
 				   "localservices", (json_int_t)P2P_SERVICE_NETWORK,
@@ -47,7 +49,9 @@ static void rpc_getnetworkinfo(void *ctx, struct rpc_request *req)
 				   "connections_in", (json_int_t)st.inbound,
 				   "connections_out", (json_int_t)(st.outbound + st.manual + st.seed),
 				   "banned", (json_int_t)p2p_banlist_count(p2p_get_banlist(p2p)),
-				   "addresses", (json_int_t)p2p_addrman_count(p2p_get_addrman(p2p))));
+				   "addresses", (json_int_t)p2p_addrman_count(p2p_get_addrman(p2p)),
+				   "initialsync", syncing,
+				   "bestpeerheight", (json_int_t)best));
 }
 
 static json_t *rpc_net_peer_json(const struct p2p_peer_info *i)
@@ -294,6 +298,8 @@ static const struct rpc_field rpc_networkinfo_fields[] = {
 	{ "connections_out", "number", "outbound connections (automatic, manual and seed)" },
 	{ "banned", "number", "entries in the ban list" },
 	{ "addresses", "number", "addresses in the address book" },
+	{ "initialsync", "boolean", "true while a peer is ahead and blocks are being fetched" },
+	{ "bestpeerheight", "number", "the highest height a peer has shown (0: none)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -32,6 +32,10 @@ struct rpc_net {
 	struct p2p *p2p;          /* NULL: no networking */
 	uint16_t default_port;    /* the network's P2P port */
 	bool listening;           /* a listener is open */
+	/* Optional: block sync's state. Returns true while catching up.
+	 * Out: *best_peer the highest height a peer showed. */
+	bool (*sync_status)(void *arg, uint64_t *best_peer);
+	void *sync_arg;
 };
 
 #define RPC_NET_COUNT 9

@@ -231,9 +231,16 @@ static bool node_net_create(struct node *n, char *err, size_t errcap)
 	return ok;
 }
 
+static bool node_net_sync_status(void *arg, uint64_t *best_peer)
+{
+	return node_sync_status(arg, best_peer);
+}
+
 bool node_net_open(struct node *n, char *err, size_t errcap)
 {
 	n->rpc_net.default_port = n->cfg.chain->p2p_port;
+	n->rpc_net.sync_status = node_net_sync_status;
+	n->rpc_net.sync_arg = n;
 	if (!n->have_chain)
 		return true;
 	if (!node_net_create(n, err, errcap))

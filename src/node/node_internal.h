@@ -172,7 +172,7 @@ void node_sync_kick(struct node *n);
  * peer skip (0: none); nothing while catching up. */
 void node_sync_announce(struct node *n, uint64_t height, const struct hash256 *id, uint64_t skip);
 /* Out: *best_peer, the highest height a peer showed. Returns true while
- * catching up. */
+ * catching up (getnetworkinfo's initialsync). */
 bool node_sync_status(struct node *n, uint64_t *best_peer);
 
 /* net.c: create P2P (peers.dat, banlist.dat), listen, dial -connect,

@@ -102,16 +102,15 @@ static size_t node_sync_inflight(const struct node_sync *s, uint64_t id)
 	return k;
 }
 
-/* The highest height any peer has shown. */
-static uint64_t node_sync_best_peer(struct node *n, struct p2p_peer **peers, size_t np)
+/* The highest height any of peers[0..np) has shown. */
+static uint64_t node_sync_best_peer(struct p2p_peer **peers, size_t np)
 {
 	uint64_t best = 0;
 	for (size_t i = 0; i < np; i++) {
-		struct node_peer *np_ = node_sync_peer(peers[i]);
-		if (np_ && np_->height > best)
-			best = np_->height;
+		struct node_peer *p = node_sync_peer(peers[i]);
+		if (p && p->height > best)
+			best = p->height;
 	}
-	(void)n;
 	return best;
 }
 
@@ -218,7 +217,7 @@ static void node_sync_request(struct node_sync *s)
 	size_t np = p2p_peers(n->p2p, peers, NODE_SYNC_MAX_PEERS);
 	if (np > NODE_SYNC_MAX_PEERS)
 		np = NODE_SYNC_MAX_PEERS;
-	uint64_t tip = node_sync_tip(n), best = node_sync_best_peer(n, peers, np);
+	uint64_t tip = node_sync_tip(n), best = node_sync_best_peer(peers, np);
 	bool was = s->syncing;
 	s->syncing = best > tip;
 	if (!s->syncing) {
@@ -440,7 +439,7 @@ bool node_sync_status(struct node *n, uint64_t *best_peer)
 	if (n->p2p == NULL)
 		return false;
 	size_t np = p2p_peers(n->p2p, peers, NODE_SYNC_MAX_PEERS);
-	*best_peer = node_sync_best_peer(n, peers, np < NODE_SYNC_MAX_PEERS ? np : NODE_SYNC_MAX_PEERS);
+	*best_peer = node_sync_best_peer(peers, np < NODE_SYNC_MAX_PEERS ? np : NODE_SYNC_MAX_PEERS);
 	return n->sync != NULL && n->sync->syncing;
 }
 

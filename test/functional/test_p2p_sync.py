@@ -49,6 +49,9 @@ class P2PSyncTest(RostraTest):
         wait_tip([a, b, c, d])
         for n in (b, c, d):
             assert_equal(n.rpc.getstateinfo(), a.rpc.getstateinfo())
+        wait_until(lambda: not d.rpc.getnetworkinfo()["initialsync"], timeout=30,
+                   what="D out of initial sync")
+        assert_equal(d.rpc.getnetworkinfo()["bestpeerheight"], 33)
 
 
 if __name__ == "__main__":
