@@ -65,14 +65,24 @@ static void rpc_getblockchaininfo(void *ctx, struct rpc_request *req)
 		return;
 	}
 	rpc_chain_name(name, sizeof(name), &chain);
-	rpc_respond(req, json_pack("{s:s, s:s#, s:I, s:o, s:I, s:o, s:o, s:b}",
+	struct rpc_chain *c = ctx;
+	uint64_t best = 0;
+	bool syncing = c->sync_status != NULL && c->sync_status(c->sync_arg, &best);
+	if (best < tip.height)
+		best = tip.height;
+	/* Progress as a fraction for people; the heights it comes from are
+	 * exact integers beside it. */
+	double progress = best ? (double)tip.height / (double)best : 1.0;
+	rpc_respond(req, json_pack("{s:s, s:s#, s:I, s:o, s:I, s:o, s:o, s:b, s:I, s:f}",
 				   "chain", name, "chainid", chain.s, (int)chain.len,
 				   "blocks", (json_int_t)tip.height,
 				   "bestblockhash", rpc_json_hash(&tip.block_id),
 				   "time", (json_int_t)tip.time,
 				   "stateroot", rpc_json_hash(&tip.state_root),
 				   "genesishash", rpc_json_hash(&genesis),
-				   "initialsync", 0));
+				   "initialsync", syncing,
+				   "bestpeerheight", (json_int_t)best,
+				   "progress", progress));
 }
 
 static void rpc_getblockcount(void *ctx, struct rpc_request *req)
@@ -398,7 +408,9 @@ static const struct rpc_method rpc_chain_methods[] = {
 			{ "time", "number", "the tip's time, milliseconds since the Unix epoch" },
 			{ "stateroot", "string", "the state root at the tip" },
 			{ "genesishash", "string", "the genesis hash" },
-			{ "initialsync", "boolean", "true while the node catches up (false for now)" },
+			{ "initialsync", "boolean", "true while a peer is ahead and blocks are being fetched" },
+			{ "bestpeerheight", "number", "the best height a peer has shown (the tip's when none is ahead)" },
+			{ "progress", "number", "blocks / bestpeerheight, from 0 to 1" },
 			RPC_FEND,
 		},
 	},

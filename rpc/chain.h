@@ -31,6 +31,11 @@ struct rpc_chain {
 	/* Make one block now (generate). Out: *out, err. */
 	bool (*produce)(void *arg, struct cons_produced *out, char *err, size_t errcap);
 	void *produce_arg;
+	/* Optional: whether the node is catching up, and the best height its
+	 * peers have shown. Called from RPC worker threads: it must read only
+	 * state published for them (atomics), never the main loop's. */
+	bool (*sync_status)(void *arg, uint64_t *best_peer);
+	void *sync_arg;
 };
 
 /* The error of a chain method on a node without a chain. */

@@ -10,6 +10,7 @@
 #ifndef ROSTRA_NODE_NODE_INTERNAL_H
 #define ROSTRA_NODE_NODE_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,6 +57,11 @@ struct node {
 	struct logger *log;
 	struct clock clock;            /* wall clock, mockable (setmocktime) */
 	uint64_t start_ns;             /* clock_mono_ns() at start */
+	/* Block sync's state, published by the main loop for RPC workers
+	 * (getblockchaininfo): whether a peer is ahead, and the best height
+	 * a peer has shown. */
+	atomic_bool sync_active;
+	_Atomic uint64_t sync_best_peer;
 	struct event_base *base;       /* the main event loop */
 	struct event *sig_term, *sig_int, *sig_hup;
 

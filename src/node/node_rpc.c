@@ -22,6 +22,15 @@ static void node_rpc_on_stop(void *arg)
 }
 
 /* generate's callback: make one block on the main loop. */
+/* getblockchaininfo's view of block sync, from what the sync loop
+ * published (it runs on an RPC worker, so never reads the peers). */
+static bool node_rpc_sync_status(void *arg, uint64_t *best_peer)
+{
+	struct node *n = arg;
+	*best_peer = atomic_load(&n->sync_best_peer);
+	return atomic_load(&n->sync_active);
+}
+
 static bool node_rpc_produce(void *arg, struct cons_produced *out, char *err, size_t errcap)
 {
 	return node_produce(arg, out, err, errcap);
@@ -40,6 +49,8 @@ static bool node_rpc_tables(struct node *n)
 	n->rpc_chain.clock = &n->clock;
 	n->rpc_chain.produce = node_rpc_produce;
 	n->rpc_chain.produce_arg = n;
+	n->rpc_chain.sync_status = node_rpc_sync_status;
+	n->rpc_chain.sync_arg = n;
 	if (!rpc_chain_register(n->dispatcher, &n->rpc_chain))
 		return false;
 	if (n->have_chain) {

@@ -220,6 +220,8 @@ static void node_sync_request(struct node_sync *s)
 	uint64_t tip = node_sync_tip(n), best = node_sync_best_peer(peers, np);
 	bool was = s->syncing;
 	s->syncing = best > tip;
+	atomic_store(&n->sync_best_peer, best);
+	atomic_store(&n->sync_active, s->syncing);
 	if (!s->syncing) {
 		if (was) {
 			struct ledger_tip t;

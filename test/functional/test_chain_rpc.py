@@ -18,6 +18,8 @@ class ChainRPCTest(RostraTest):
         assert_equal(info["chain"], "regtest")
         assert_equal(info["blocks"], 0)
         assert_equal(info["initialsync"], False)
+        assert_equal(info["bestpeerheight"], 0)
+        assert_equal(info["progress"], 1.0)
         assert_true(info["chainid"].startswith("regtest-"))
         assert_equal(info["chainid"][8:], info["genesishash"][:8])
         assert_equal(info["bestblockhash"], info["genesishash"])

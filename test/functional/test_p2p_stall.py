@@ -4,7 +4,7 @@ block whose commit does not verify is disconnected and discouraged; a
 peer that says it is ahead but never delivers stalls, and the heights
 asked from it are asked again from another peer, so the node still
 reaches the validator's tip and state root."""
-from framework import RostraTest, assert_in, assert_true, wait_until
+from framework import RostraTest, assert_equal, assert_in, assert_true, wait_until
 from framework.p2p import (RawPeer, frame, peer_addr, share_genesis, varint, version_payload,
                            wait_tip)
 
@@ -46,6 +46,9 @@ class P2PStallTest(RostraTest):
         self.log("a peer that never delivers stalls; another peer serves the heights")
         slow = self.raw_ahead(d, "127.0.0.22", a, 20)
         slow.wait_for("getblocks")
+        info = d.rpc.getblockchaininfo()  # a peer is ahead: catching up
+        assert_equal((info["initialsync"], info["bestpeerheight"], info["blocks"], info["progress"]),
+                     (True, 20, 0, 0.0))
         d.rpc.addnode(peer_addr(a), "onetry")
         wait_tip([a, d], timeout=60)
         assert_in("stalled at peer", d.log())

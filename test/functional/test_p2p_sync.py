@@ -52,6 +52,14 @@ class P2PSyncTest(RostraTest):
         wait_until(lambda: not d.rpc.getnetworkinfo()["initialsync"], timeout=30,
                    what="D out of initial sync")
         assert_equal(d.rpc.getnetworkinfo()["bestpeerheight"], 33)
+        # getblockchaininfo (an RPC worker) sees the state the sync loop
+        # published: out of initial sync, peers at its own height.
+        wait_until(lambda: not d.rpc.getblockchaininfo()["initialsync"], timeout=30,
+                   what="getblockchaininfo out of initial sync")
+        info = d.rpc.getblockchaininfo()
+        assert_equal(info["bestpeerheight"], 33)
+        assert_equal(info["blocks"], 33)
+        assert_equal(info["progress"], 1.0)
 
 
 if __name__ == "__main__":
