@@ -1198,8 +1198,15 @@ static bool crash_check(struct tl *t, const char *path, const struct hash256 *ro
 			uint64_t *height)
 {
 	struct ledger_tip tip;
-	bool ok;
-	if (!CHECK(tl_open_at(t, path)))
+	bool ok, opened = false;
+	/* The killed writer's lock can outlive waitpid by a moment: Linux may
+	 * hand the final close of a dying process's files to a work queue. */
+	for (int i = 0; i < 100 && !opened; i++) {
+		opened = tl_open_at(t, path);
+		if (!opened)
+			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
+	if (!CHECK(opened))
 		return false;
 	ledger_get_tip(t->l, &tip);
 	*height = tip.height;

@@ -1410,7 +1410,14 @@ static bool crash_check(const char *path, uint64_t *counter)
 	bool ok;
 
 	*counter = 0;
-	struct db *db = db_open(err, sizeof(err), path, NULL);
+	/* The killed writer's lock can outlive waitpid by a moment: Linux may
+	 * hand the final close of a dying process's files to a work queue. */
+	struct db *db = NULL;
+	for (int i = 0; i < 100 && db == NULL; i++) {
+		db = db_open(err, sizeof(err), path, NULL);
+		if (db == NULL)
+			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
 	if (db == NULL) {
 		unit_note("crash check: %s", err);
 		return false;
