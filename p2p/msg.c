@@ -138,6 +138,24 @@ static bool p2p_dec_count(struct p2p_dec *d, size_t *out, size_t max, size_t ent
 	return true;
 }
 
+/* A list's count (as p2p_dec_count) and its zeroed array of elem_size
+ * entries: the one place where a declared length from a peer turns into an
+ * allocation, after it has been checked against the bytes that remain.
+ * Out: *n. Returns the array (the caller owns it), or NULL with d failed. */
+static void *p2p_dec_list(struct p2p_dec *d, size_t *n, size_t max, size_t entry_size,
+			  size_t elem_size)
+{
+	void *v;
+	if (!p2p_dec_count(d, n, max, entry_size))
+		return NULL;
+	v = calloc(*n, elem_size);
+	if (v == NULL) {
+		*n = 0;
+		p2p_dec_fail(d, P2P_ERR_NO_MEMORY);
+	}
+	return v;
+}
+
 static bool p2p_dec_finish(struct p2p_dec *d)
 {
 	if (p2p_dec_ok(d) && reader_remaining(&d->r) != 0)
@@ -223,13 +241,9 @@ static bool p2p_enc_version(struct buf *b, const struct p2p_version *v)
 static void p2p_dec_addr_list(struct p2p_dec *d, struct p2p_addr_list *l)
 {
 	size_t n;
-	if (!p2p_dec_count(d, &n, P2P_MAX_ADDR, P2P_ADDR_ENTRY_SIZE))
+	l->v = p2p_dec_list(d, &n, P2P_MAX_ADDR, P2P_ADDR_ENTRY_SIZE, sizeof(*l->v));
+	if (l->v == NULL)
 		return;
-	l->v = calloc(n, sizeof(*l->v));
-	if (l->v == NULL) {
-		p2p_dec_fail(d, P2P_ERR_NO_MEMORY);
-		return;
-	}
 	l->n = n;
 	l->owned = true;
 	for (size_t i = 0; i < n; i++) {
@@ -260,13 +274,9 @@ static bool p2p_inv_type_valid(uint8_t t)
 static void p2p_dec_inv_list(struct p2p_dec *d, struct p2p_inv_list *l)
 {
 	size_t n;
-	if (!p2p_dec_count(d, &n, P2P_MAX_INV, P2P_INV_ENTRY_SIZE))
+	l->v = p2p_dec_list(d, &n, P2P_MAX_INV, P2P_INV_ENTRY_SIZE, sizeof(*l->v));
+	if (l->v == NULL)
 		return;
-	l->v = calloc(n, sizeof(*l->v));
-	if (l->v == NULL) {
-		p2p_dec_fail(d, P2P_ERR_NO_MEMORY);
-		return;
-	}
 	l->n = n;
 	l->owned = true;
 	for (size_t i = 0; i < n && p2p_dec_ok(d); i++) {
