@@ -4,33 +4,19 @@
  * rostra-util. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "node/node_internal.h"
 #include "util/args.h"
+#include "util/file.h"
 #include "util/log.h"
 
 /* Regtest's parameters and amounts (doc/social.md §13). */
 #define NODE_REGTEST_FUNDED ((uint64_t)1000000000000000)   /* 10,000,000 ROS */
 #define NODE_REGTEST_STAKE ((uint64_t)10000000000000)      /* 100,000 ROS */
-
-static bool node_write_file(char *err, size_t errcap, const char *path, const struct buf *b)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	bool ok = fd >= 0 && write(fd, b->data, b->len) == (ssize_t)b->len && fsync(fd) == 0;
-	int e = errno;
-	if (fd >= 0)
-		ok = close(fd) == 0 && ok;
-	if (!ok)
-		snprintf(err, errcap, "cannot write %s: %s", path, strerror(e));
-	return ok;
-}
 
 /* A regtest genesis: the funded key's balance, the validator's stake. */
 static bool node_regtest_make(struct ledger_genesis *g, char *err, size_t errcap,
@@ -88,7 +74,7 @@ static bool node_regtest_genesis(struct node *n, char *err, size_t errcap, const
 	ok = ok && node_regtest_make(&g, err, errcap, &vpk, &fpk, (uint64_t)clock_now_ms(&n->clock));
 	if (ok) {
 		ok = ledger_genesis_to_json(&json, &g) && buf_put(&json, "\n", 1) &&
-		     node_write_file(err, errcap, gpath, &json);
+		     file_write_atomic(err, errcap, gpath, json.data, json.len, 0644);
 		ledger_genesis_release(&g);
 	}
 	if (ok)

@@ -1,6 +1,11 @@
 /* Key files: a 32-byte BIP340 secret key as 64 hex digits and a newline,
  * mode 0600 (doc/node.md, "Data directory"). Used for the validator key,
- * regtest's funded key and rostra-util's keys. */
+ * regtest's funded key and rostra-util's keys.
+ *
+ * These do not go through util/file on purpose: a key file is created with
+ * O_EXCL and never replaced (file_write_atomic renames over an existing
+ * file, which could destroy a validator's key), and the secret's text stays
+ * in a stack buffer that is wiped, not in a growable heap buffer. */
 #include "config.h"
 
 #include <errno.h>
