@@ -3,7 +3,8 @@
 #   1. install the build dependencies (contrib/install-deps.sh),
 #   2. build with gcc and -Werror, run the unit tests (make check),
 #   3. run the functional tests (test/functional/test_runner.py),
-#   4. build with ASan + UBSan and run the unit tests again,
+#   4. build with ASan + UBSan and run the unit and functional tests again
+#      (a functional test fails on any sanitizer report in a node's stderr),
 #   5. when clang is present, build the fuzz targets (clang, -Werror) and run
 #      each from its corpus for ROSTRA_FUZZ_SECONDS (default 10),
 #   6. make distcheck (skip with ROSTRA_SKIP_DISTCHECK=1).
@@ -89,6 +90,11 @@ if (cd build-san && ../configure --enable-werror --enable-sanitizers -q && make 
 	(cd build-san && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 make -j"$jobs" -s check >check.out 2>&1)
 	count_unit_results build-san "sanitizer unit tests"
 	grep -h -E '^(not ok|# FAILED)|ERROR: AddressSanitizer|runtime error' build-san/test/unit/*.log 2>/dev/null | head -n 50
+
+	step "Functional tests under ASan + UBSan"
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		python3 test/functional/test_runner.py --builddir build-san --jobs "$jobs" | tee build-san/functional.out
+	count_summary build-san/functional.out "sanitizer functional tests"
 else
 	cat build-san/build.out
 	fail_step "sanitizer build"

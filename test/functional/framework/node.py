@@ -45,6 +45,7 @@ class Node:
         self.stderr_path = os.path.join(self.datadir, "stderr.txt")
         self.stdout_path = os.path.join(self.datadir, "stdout.txt")
         self._rpc = None
+        self.earlier_stderr = []  # the stderr of the runs before this one
 
     # ------------------------------------------------------------ arguments
     def base_args(self):
@@ -100,6 +101,7 @@ class Node:
     def _spawn(self, extra_args):
         args = [program("rostrad")] + self.base_args() + self.extra_args + list(extra_args or [])
         self._rpc = None
+        self.earlier_stderr.append(self.stderr())  # each run starts a fresh file
         with open(self.stdout_path, "ab") as out, open(self.stderr_path, "wb") as err:
             self.process = subprocess.Popen(args, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         self.test.track_pid(self.process.pid)

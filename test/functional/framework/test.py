@@ -74,6 +74,21 @@ class RostraTest:
                 except ProcessLookupError:
                     pass
 
+    # What AddressSanitizer, LeakSanitizer and UBSan print (a sanitizer
+    # build: contrib/check.sh runs these tests on one too).
+    SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+    def sanitizer_reports(self):
+        """The nodes' stderr lines that report a sanitizer finding; read
+        after cleanup(), when every node has exited and flushed them."""
+        found = []
+        for node in self.nodes:
+            text = "\n".join(node.earlier_stderr + [node.stderr()])
+            for line in text.splitlines():
+                if any(mark in line for mark in self.SANITIZER_MARKS):
+                    found.append(f"node{node.index}: {line.strip()}")
+        return found
+
     def dump_logs(self):
         for node in self.nodes:
             print(f"--- node{node.index} debug.log (tail) ---")
@@ -97,6 +112,13 @@ class RostraTest:
             self.dump_logs()
         finally:
             self.cleanup()
+            reports = self.sanitizer_reports()
+            if reports and status in (0, SKIP):
+                print("sanitizer findings in the nodes' stderr:")
+                for line in reports[:20]:
+                    print("    " + line)
+                self.dump_logs()
+                status = 1
             if status == 0:
                 shutil.rmtree(self.tmpdir, ignore_errors=True)
             else:
