@@ -5,9 +5,13 @@
  * password in the clear: a user:password pair (the cookie's included) is
  * kept as HMAC-SHA256(k, "user:password") under a random per-process key k,
  * and an -rpcauth line is kept as its salt and HMAC, so checking a login
- * computes a digest and compares 32 bytes in constant time. Needs
- * crypto_init(). Filled at start-up, read-only afterwards (any thread may
- * check).
+ * computes a digest and compares 32 bytes in constant time. A pair is
+ * also kept as the base64 text of "user:password" that its clients'
+ * Authorization header carries (as a client holds it), so that checking
+ * such a header is one constant-time comparison, without decoding or
+ * HMAC; any other header (another encoding, an -rpcauth login) takes the
+ * digest path. Needs crypto_init(). Filled at start-up, read-only
+ * afterwards (any thread may check).
  *
  * -rpcauth has Bitcoin Core's format (share/rpcauth): "user:salt$hmac" with
  * hmac = hex(HMAC-SHA256(key = the salt's text, message = the password)).
