@@ -152,6 +152,8 @@ void node_produce_stop(struct node *n);
 struct node_peer {
 	uint64_t id;                   /* p2p_peer_id */
 	uint64_t height;               /* its best height as far as we know */
+	uint64_t last_block_ms;        /* monotonic ms of the last block it sent
+					* that sync kept (sync.c), 0: none */
 	struct hash256 known[NODE_RELAY_KNOWN]; /* txids it has (relay.c) */
 	struct node_peer *prev, *next;
 };

@@ -7,7 +7,11 @@
  * peers whose height reaches them (fewest in flight first, at most
  * NODE_SYNC_PEER_INFLIGHT each). Each slot of the window remembers which
  * peer it was asked from and when; a slot that has not arrived after
- * NODE_SYNC_STALL_MS is asked again from another peer. Blocks that arrive
+ * NODE_SYNC_STALL_MS, from a peer that has delivered no block for as
+ * long, is asked again from another peer (a peer that is busy sending the
+ * window's earlier blocks is not stalled: on a slow machine the window
+ * takes longer than that to apply, and asking again would only fetch
+ * every later block twice). Blocks that arrive
  * are kept in their slot and joined to the chain in height order through
  * cons_accept_block (the block, its last commit and the commit that came
  * with it, all verified); a block that fails gets its sender judged by
@@ -140,15 +144,29 @@ static struct p2p_peer *node_sync_pick(struct node_sync *s, struct p2p_peer **pe
 	return best ? best : fallback;
 }
 
+/* True when peer id (one of peers[0..np)) is gone or has delivered no
+ * block for NODE_SYNC_STALL_MS. */
+static bool node_sync_peer_idle(struct p2p_peer **peers, size_t np, uint64_t id, uint64_t now)
+{
+	for (size_t i = 0; i < np; i++) {
+		struct node_peer *p = node_sync_peer(peers[i]);
+		if (p != NULL && p->id == id)
+			return p->last_block_ms == 0 || now - p->last_block_ms >= NODE_SYNC_STALL_MS;
+	}
+	return true;
+}
+
 /* True when height h should be asked now (not arrived, not asked, or
- * stalled). */
-static bool node_sync_wanted(struct node_sync *s, uint64_t h, uint64_t now, uint64_t *stalled)
+ * stalled: asked NODE_SYNC_STALL_MS ago from a peer idle as long). */
+static bool node_sync_wanted(struct node_sync *s, struct p2p_peer **peers, size_t np, uint64_t h,
+			     uint64_t now, uint64_t *stalled)
 {
 	struct node_sync_slot *sl = node_sync_slot(s, h);
 	*stalled = 0;
 	if (sl->blk != NULL)
 		return false;
-	if (sl->peer != 0 && now - sl->asked_ms < NODE_SYNC_STALL_MS)
+	if (sl->peer != 0 && (now - sl->asked_ms < NODE_SYNC_STALL_MS ||
+			      !node_sync_peer_idle(peers, np, sl->peer, now)))
 		return false;
 	*stalled = sl->peer;
 	return true;
@@ -161,7 +179,7 @@ static uint64_t node_sync_ask_run(struct node_sync *s, struct p2p_peer **peers, 
 {
 	struct node *n = s->n;
 	uint64_t stalled, st2;
-	if (!node_sync_wanted(s, h, now, &stalled))
+	if (!node_sync_wanted(s, peers, np, h, now, &stalled))
 		return h + 1;
 	struct p2p_peer *peer = node_sync_pick(s, peers, np, h, stalled);
 	if (peer == NULL)
@@ -172,7 +190,7 @@ static uint64_t node_sync_ask_run(struct node_sync *s, struct p2p_peer **peers, 
 			 "; asking peer %" PRIu64, h, stalled, p->id);
 	uint32_t count = 1;
 	while (count < NODE_SYNC_BATCH && h + count <= last && h + count <= p->height &&
-	       node_sync_wanted(s, h + count, now, &st2))
+	       node_sync_wanted(s, peers, np, h + count, now, &st2))
 		count++;
 	struct p2p_msg m;
 	p2p_msg_init(&m, P2P_CMD_GETBLOCKS);
@@ -320,6 +338,7 @@ static void node_sync_on_block(struct node_sync *s, struct node_peer *p, struct 
 	*sl->blk = msg->u.block;
 	block_init(&msg->u.block.block);
 	sl->from = p->id;
+	p->last_block_ms = node_sync_now_ms();
 	node_sync_connect(s);
 	node_sync_request(s);
 }
