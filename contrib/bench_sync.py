@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Block sync throughput: a fresh rostrad downloads and applies a prepared
+chain from a peer on loopback, in transactions per second and as a ratio
+against block application (bench_rostra's ledger_block_tps) measured in the
+same run. doc/bench.md describes every figure.
+
+    contrib/bench_sync.py [--builddir=DIR] [--blocks=N] [--node-arg=ARG ...] [--keep]
+
+1. bench_rostra -quick -filter=ledger: ledger_block_tps, the bound; run
+   again after step 3, and the mean of both taken, so that the machine's
+   load during the run weighs on both sides of the ratio.
+2. src/bench/bench_sync_chain builds a regtest data directory holding N
+   blocks (default 100) of 1,000 mixed signed transactions, produced and
+   committed through consensus as a validator does.
+3. A serving rostrad starts on that directory; a second one starts on an
+   empty directory (the same genesis.json) with -connect to it. The time
+   from starting the second to its tip reaching the server's is the sync
+   time; the two state roots must be equal.
+
+Progress goes to stderr; the last line on stdout is one JSON object with
+the figures. Exit status 0 when the run could be made (a missed target is a
+figure, not a failure), 1 otherwise. Python standard library only.
+
+Every process it starts is stopped by its pid before it returns, also on
+failure; the temporary directory is removed (unless --keep)."""
+import argparse
+import base64
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SRCDIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SYNC_TIMEOUT = 600
+
+
+def log(msg):
+    print(f"bench_sync: {msg}", file=sys.stderr, flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_process(proc, timeout=30):
+    """End a process this script started: SIGTERM, then SIGKILL."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def last_json(out, what):
+    lines = [l for l in out.splitlines() if l.strip()]
+    if not lines:
+        raise BenchError(f"{what} printed nothing")
+    return json.loads(lines[-1])
+
+
+def run_tool(args, what):
+    log(" ".join(args))
+    r = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=sys.stderr, text=True)
+    if r.returncode != 0:
+        raise BenchError(f"{what} exited with {r.returncode}")
+    return last_json(r.stdout, what)
+
+
+class Node:
+    """A regtest rostrad in datadir, on fresh loopback ports."""
+
+    def __init__(self, builddir, datadir):
+        self.exe = os.path.join(builddir, "src", "rostrad")
+        self.datadir = datadir
+        self.proc = None
+        self.rpcport = 0
+        self.port = 0
+        self.auth = None
+
+    def start(self, extra):
+        self.rpcport = free_port()
+        self.port = free_port()
+        args = [self.exe, "-regtest", f"-datadir={self.datadir}", f"-rpcport={self.rpcport}",
+                f"-port={self.port}", "-bind=127.0.0.1", "-wallet=0"] + extra
+        err = open(os.path.join(self.datadir, "stderr.txt"), "wb")
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=err)
+        err.close()
+
+    def wait_ready(self, timeout=60):
+        cookie = os.path.join(self.datadir, "regtest", ".cookie")
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                with open(os.path.join(self.datadir, "stderr.txt")) as f:
+                    raise BenchError(f"rostrad exited with {self.proc.returncode}: "
+                                     f"{f.read().strip()}")
+            try:
+                with open(cookie) as f:
+                    self.auth = "Basic " + base64.b64encode(f.read().strip().encode()).decode()
+                self.call("uptime")
+                return
+            except (OSError, BenchError, ValueError):
+                time.sleep(0.02)
+        raise BenchError("rostrad did not answer RPC in time")
+
+    def call(self, method, *params):
+        conn = http.client.HTTPConnection("127.0.0.1", self.rpcport, timeout=60)
+        try:
+            conn.request("POST", "/", body=json.dumps({"method": method, "params": list(params),
+                                                        "id": 1}),
+                         headers={"Authorization": self.auth or "",
+                                  "Content-Type": "application/json"})
+            res = conn.getresponse()
+            data = res.read()
+        finally:
+            conn.close()
+        if res.status not in (200, 404, 500):
+            raise BenchError(f"HTTP {res.status}: {data[:200]!r}")
+        r = json.loads(data)
+        if r.get("error") is not None:
+            raise BenchError(f"{method}: {r['error']}")
+        return r["result"]
+
+    def stop(self):
+        stop_process(self.proc)
+
+
+def measure_sync(opts, tmp, height):
+    """Start the server and the fresh node; return (seconds, server info,
+    fresh node info)."""
+    serve_dir = os.path.join(tmp, "serve")
+    fresh_dir = os.path.join(tmp, "fresh")
+    os.makedirs(os.path.join(fresh_dir, "regtest"))
+    shutil.copy(os.path.join(serve_dir, "regtest", "genesis.json"),
+                os.path.join(fresh_dir, "regtest", "genesis.json"))
+    server = Node(opts.builddir, serve_dir)
+    fresh = Node(opts.builddir, fresh_dir)
+    try:
+        server.start(["-listen=1"] + opts.node_args)
+        server.wait_ready()
+        if server.call("getblockcount") != height:
+            raise BenchError("the serving node does not hold the prepared chain")
+        log(f"serving node up at height {height} (p2p port {server.port}); starting the fresh node")
+        start = time.monotonic()
+        fresh.start(["-listen=0", f"-connect=127.0.0.1:{server.port}"] + opts.node_args)
+        fresh.wait_ready()
+        end = start + SYNC_TIMEOUT
+        while True:
+            got = fresh.call("getblockcount")
+            if got >= height:
+                break
+            if time.monotonic() > end:
+                raise BenchError(f"the fresh node reached only height {got} of {height}")
+            time.sleep(0.02)
+        seconds = time.monotonic() - start
+        return seconds, server.call("getblockchaininfo"), fresh.call("getblockchaininfo")
+    finally:
+        fresh.stop()
+        server.stop()
+        log_tail(fresh_dir)
+
+
+def log_tail(datadir):
+    """The fresh node's sync lines, for the reader of stderr."""
+    path = os.path.join(datadir, "regtest", "debug.log")
+    try:
+        with open(path, errors="replace") as f:
+            lines = [l.rstrip() for l in f if "sync:" in l]
+    except OSError:
+        return
+    for l in lines[-5:]:
+        log(f"  fresh node: {l}")
+
+
+def ledger_block_tps(opts):
+    r = run_tool([os.path.join(opts.builddir, "src", "bench", "bench_rostra"), "-quick",
+                  "-filter=ledger"], "bench_rostra")
+    return float(r["ledger_block_tps"])
+
+
+def bench(opts, tmp):
+    before = ledger_block_tps(opts)
+    chain = run_tool([os.path.join(opts.builddir, "src", "bench", "bench_sync_chain"),
+                      f"-datadir={os.path.join(tmp, 'serve')}", f"-blocks={opts.blocks}"],
+                     "bench_sync_chain")
+    height, txs = int(chain["height"]), int(chain["txs"])
+    seconds, a, b = measure_sync(opts, tmp, height)
+    after = ledger_block_tps(opts)
+    ledger_tps = (before + after) / 2
+    if a["stateroot"] != b["stateroot"] or a["bestblockhash"] != b["bestblockhash"]:
+        raise BenchError(f"the fresh node's tip differs: {b['bestblockhash']} {b['stateroot']} "
+                         f"against {a['bestblockhash']} {a['stateroot']}")
+    tps = txs / seconds
+    figures = {
+        "sync_blocks": height,
+        "sync_txs": txs,
+        "sync_seconds": round(seconds, 3),
+        "sync_tps": round(tps, 1),
+        "sync_ledger_block_tps": round(ledger_tps, 1),
+        "sync_ledger_block_tps_spread": round(abs(before - after) / ledger_tps, 4),
+        "sync_ratio": round(tps / ledger_tps, 4),
+    }
+    for k, v in figures.items():
+        log(f"  {k:<32} {v}")
+    return figures
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--builddir", default=os.path.join(SRCDIR, "build"))
+    p.add_argument("--blocks", type=int, default=100,
+                   help="blocks of 1,000 transactions in the prepared chain (100)")
+    p.add_argument("--node-arg", dest="node_args", action="append", default=[],
+                   help="an extra rostrad argument for both nodes (repeatable)")
+    p.add_argument("--keep", action="store_true",
+                   help="keep the temporary directory (both nodes' debug.log)")
+    opts = p.parse_args()
+    tmp = tempfile.mkdtemp(prefix="rostra-bench-sync.")
+    try:
+        print(json.dumps(bench(opts, tmp)))
+        return 0
+    except (BenchError, OSError, ValueError, KeyError) as e:
+        log(f"failed: {e}")
+        return 1
+    finally:
+        if opts.keep:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
