@@ -415,12 +415,12 @@ static const struct rpc_method rpc_chain_methods[] = {
 		},
 	},
 	{
-		.name = "getblockcount", .fn = rpc_getblockcount, .run = RPC_RUN_WORKER,
+		.name = "getblockcount", .fn = rpc_getblockcount, .run = RPC_RUN_HTTP,
 		.help = "Returns the height of the tip.",
 		.result = "integer: the tip's height (0 before the first block)",
 	},
 	{
-		.name = "getbestblockhash", .fn = rpc_getbestblockhash, .run = RPC_RUN_WORKER,
+		.name = "getbestblockhash", .fn = rpc_getbestblockhash, .run = RPC_RUN_HTTP,
 		.help = "Returns the tip's block hash.",
 		.result = "string: the hash (hex; the genesis hash at height 0)",
 	},

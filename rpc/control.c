@@ -68,7 +68,7 @@ const struct rpc_method rpc_control_methods[RPC_CONTROL_COUNT] = {
 		.result = "string: \"Rostra server stopping\"",
 	},
 	{
-		.name = "uptime", .fn = rpc_uptime, .run = RPC_RUN_WORKER,
+		.name = "uptime", .fn = rpc_uptime, .run = RPC_RUN_HTTP,
 		.help = "Returns how long the node has been running.",
 		.result = "integer: the number of whole seconds since the node started",
 	},

@@ -18,8 +18,10 @@
  * Threads. Registration happens at start-up, before the server starts; the
  * dispatcher is read-only afterwards and may be used from any thread. A
  * handler runs either on an RPC worker thread (RPC_RUN_WORKER: it reads
- * nothing but LevelDB, through the request's snapshot) or on the node's
- * main event loop (RPC_RUN_MAIN: everything else). See rpc/server.h.
+ * nothing but LevelDB, through the request's snapshot), on the HTTP thread
+ * (RPC_RUN_HTTP: the same reads, cheap and bounded, so that a lone call
+ * skips the queue) or on the node's main event loop (RPC_RUN_MAIN:
+ * everything else). See rpc/server.h.
  *
  * Errors: a handler reports an expected failure (a bad value, an unknown
  * block) with rpc_respond_error and one of the codes below. Misuse (a
@@ -88,12 +90,19 @@ struct rpc_field {
 enum rpc_run {
 	RPC_RUN_WORKER = 0, /* an RPC worker thread; reads only LevelDB */
 	RPC_RUN_MAIN,       /* the main event loop */
+	RPC_RUN_HTTP,       /* the HTTP thread itself, when it is the only call
+	                       of a small request (else a worker, as
+	                       RPC_RUN_WORKER): for cheap, bounded, read-only
+	                       methods that read LevelDB and nothing else but
+	                       thread-safe views (a few point reads; never a
+	                       scan, never a wait) */
 };
 
 struct rpc_request;
 
 /* A handler answers its request exactly once, with rpc_respond or
- * rpc_respond_error. A RPC_RUN_WORKER handler answers before it returns;
+ * rpc_respond_error. A RPC_RUN_WORKER or RPC_RUN_HTTP handler answers
+ * before it returns;
  * a RPC_RUN_MAIN handler may keep the request and answer later from the
  * main loop (every such request must be answered before the server
  * stops). In: ctx, the context given with the table. */

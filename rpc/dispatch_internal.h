@@ -60,6 +60,7 @@ struct rpc_job {
 	char *body;            /* owned */
 	size_t len;
 	json_t *doc;
+	bool parsed;           /* rpc_job_parse ran */
 	bool batch;
 	bool needs_main;       /* a call must run on the main loop */
 	bool sync;             /* rpc_dispatch_sync: every handler answers at once */
@@ -79,9 +80,14 @@ struct rpc_job {
 struct rpc_job *rpc_job_create(const struct rpc_dispatcher *d, char *body, size_t len,
                                rpc_job_done_fn done, void *arg);
 /* Parse and check the body: build the calls, answer the invalid ones, set
- * needs_main. Returns false when out of memory (the job is then unusable:
- * destroy it and answer HTTP 500). */
+ * needs_main. A second call does nothing (the HTTP thread parses small
+ * bodies, a worker whatever it gets). Returns false when out of memory
+ * (the job is then unusable: destroy it and answer HTTP 500). */
 bool rpc_job_parse(struct rpc_job *job);
+/* After rpc_job_parse: true when the HTTP thread may finish the job
+ * itself: the body was answered as a whole, or it is one call that was
+ * answered while parsing or whose method is RPC_RUN_HTTP. */
+bool rpc_job_inline(const struct rpc_job *job);
 /* Run every call that is still unanswered on this thread, then release
  * the job's own hold; done fires once every call is answered (possibly
  * inside this call). */

@@ -70,7 +70,7 @@ static size_t rpc_check_params(const struct rpc_method *m)
 static void rpc_check_method(const struct rpc_method *m)
 {
 	if (!rpc_name_ok(m->name, false) || m->fn == NULL || m->help == NULL ||
-	    m->result == NULL || (m->run != RPC_RUN_WORKER && m->run != RPC_RUN_MAIN))
+	    m->result == NULL || (m->run != RPC_RUN_WORKER && m->run != RPC_RUN_MAIN && m->run != RPC_RUN_HTTP))
 		rpc_bug("malformed method", m->name);
 }
 

@@ -76,6 +76,9 @@ static void rpc_job_setup_calls(struct rpc_job *job)
 bool rpc_job_parse(struct rpc_job *job)
 {
 	json_error_t jerr;
+	if (job->parsed)
+		return true;
+	job->parsed = true;
 	job->doc = json_loadb(job->body, job->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (job->doc == NULL) {
 		char msg[200];
@@ -123,13 +126,23 @@ void rpc_job_run(struct rpc_job *job)
 		req->entry->m->fn(req->entry->ctx, req);
 		/* The job's hold keeps req alive here even if it was the last
 		 * call answered. */
-		if (!req->answered && (job->sync || req->entry->m->run == RPC_RUN_WORKER)) {
+		if (!req->answered && (job->sync || req->entry->m->run != RPC_RUN_MAIN)) {
 			fprintf(stderr, "rpc: BUG: method '%s' returned without answering\n",
 			        req->entry->m->name);
 			abort();
 		}
 	}
 	rpc_job_release(job);
+}
+
+bool rpc_job_inline(const struct rpc_job *job)
+{
+	if (job->whole != NULL)
+		return true;
+	if (job->batch || job->nreqs != 1)
+		return false;
+	const struct rpc_entry *e = job->reqs[0].entry;
+	return e == NULL || e->m->run == RPC_RUN_HTTP;
 }
 
 void rpc_job_answered(struct rpc_job *job)

@@ -6,7 +6,10 @@
  *     connections, checks the peer (-rpcallowip: others get 403), the
  *     credentials (401 after a delay done with a timer, never a sleep), the
  *     size limits (evhttp answers 413), and queues the request; every HTTP
- *     reply is sent from this thread;
+ *     reply is sent from this thread. It parses a small body itself and,
+ *     when it is one call of an RPC_RUN_HTTP method (or is answered while
+ *     parsing: malformed, invalid, unknown method, bad parameters), runs
+ *     it there and replies at once, without the queue;
  *   - -rpcthreads worker threads take requests from the queue, parse them
  *     and run RPC_RUN_WORKER methods;
  *   - a request with any RPC_RUN_MAIN method is posted, whole, to the main
@@ -15,9 +18,10 @@
  *   When the last call of a request is answered, its reply is handed to the
  *   HTTP thread (an event activated on the HTTP base) and sent there.
  *
- * Limits: at most -rpcthreads + -rpcworkqueue requests are in progress at
- * once (waiting for a worker, running, or waiting for the main loop); one
- * more is answered 503. Headers above max_header_bytes and bodies above
+ * Limits: at most -rpcthreads + -rpcworkqueue queued requests are in
+ * progress at once (waiting for a worker, running, or waiting for the main
+ * loop); one more is answered 503. Requests answered on the HTTP thread
+ * take no place. Headers above max_header_bytes and bodies above
  * max_body_bytes get 413 from evhttp; a connection idle or stalled for
  * timeout_s seconds is closed.
  *

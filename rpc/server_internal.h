@@ -87,6 +87,7 @@ struct rpc_server {
 	bool stopping;
 	struct event *force_ev;  /* the bound on the wait at stop */
 	struct event *grace_ev;  /* the bound on the wait for writes */
+	struct buf reply;        /* the body of a reply made on this thread */
 
 	struct rpc_queue queue;
 	struct rpc_inbox inbox;

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/bech32m.h"
+#include "crypto/key.h"
 #include "ledger/state.h"
 #include "mempool/mempool.h"
 #include "primitives/tx.h"
@@ -14,32 +16,82 @@
 
 /* ------------------------------------------------------------ accounts */
 
-/* The account object with pendingnonce (main loop: reads the mempool). */
+/* getaccount's account: an address is parsed (and its text kept, in
+ * lower case, for the reply: the only text that decodes to that key, so
+ * the key need not be encoded again) before the snapshot is opened; its
+ * curve check waits for the state (social_getaccount_valid). A @handle
+ * needs the snapshot. Returns false when answered. */
+static bool social_getaccount_key(struct rpc_request *req, struct pubkey *pk, char *addr,
+				  struct social_q *sq, const struct rpc_social *s)
+{
+	const char *v = rpc_param_str(req, 0, "");
+	addr[0] = '\0';
+	if (v[0] == '@')
+		return social_q_begin(sq, s, req) &&
+		       social_param_account(req, pk, sq->q, s->hrp, 0);
+	if (!social_address_parse(pk, s->hrp, v)) {
+		rpc_respond_error(req, RPC_NOT_FOUND, "invalid address '%.100s'", v);
+		return false;
+	}
+	size_t i = 0;
+	for (; v[i] != '\0' && i + 1 < ADDRESS_MAX_LEN; i++)
+		addr[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] - 'A' + 'a' : v[i]);
+	addr[i] = '\0';
+	return true;
+}
+
+/* The rest of address_decode's checks, that the key is on the curve,
+ * skipped when the account has a record: the state holds valid keys only
+ * (every key of a transaction is checked before it can make a record).
+ * An account without one (the default record) is checked. Returns false
+ * when answered (-5, as address_decode's failure). */
+static bool social_getaccount_valid(struct rpc_request *req, const struct pubkey *pk,
+				    const struct ledger_account *a)
+{
+	if (ledger_account_is_default(a) && !key_pubkey_valid(pk)) {
+		rpc_respond_error(req, RPC_NOT_FOUND, "invalid address '%.100s'",
+				  rpc_param_str(req, 0, ""));
+		return false;
+	}
+	return true;
+}
+
+/* The account object with pendingnonce. Runs on the HTTP thread: the
+ * mempool is read through its shared view, before the snapshot is opened
+ * when the account is an address, so that transactions a block takes in
+ * between are counted by one side or the other (doc/rpc.md). */
 static void social_getaccount(void *ctx, struct rpc_request *req)
 {
 	struct rpc_social *s = ctx;
-	struct social_q sq;
+	struct social_q sq = { 0 };
 	struct pubkey pk;
 	struct ledger_tip tip;
 	struct ledger_account a;
 	struct ledger_error err;
-	if (!social_q_begin(&sq, s, req))
-		return;
-	if (!social_param_account(req, &pk, sq.q, s->hrp, 0))
+	char addr[ADDRESS_MAX_LEN];
+	uint64_t pending = 0;
+	bool have_pending = false;
+	if (!social_getaccount_key(req, &pk, addr, &sq, s))
 		goto out;
+	if (s->mempool != NULL)
+		have_pending = mempool_pending_nonce_shared(s->mempool, &pending, &pk);
+	if (sq.q == NULL && !social_q_begin(&sq, s, req))
+		return;
 	if (!ledger_q_tip(sq.q, &tip, NULL, NULL, &err)) {
 		social_ledger_error(req, &err);
 		goto out;
 	}
-	json_t *o = social_account_json(sq.q, &err, &a, s->hrp, &pk, tip.time);
+	json_t *o = social_account_json(sq.q, &err, &a, s->hrp, addr[0] ? addr : NULL, &pk,
+					tip.time);
 	if (o == NULL && err.code != LEDGER_ERR_OK) {
 		social_ledger_error(req, &err);
 		goto out;
 	}
-	uint64_t pending = a.nonce;
-	if (s->mempool != NULL && !mempool_pending_nonce(s->mempool, &pending, &pk))
-		pending = a.nonce;
-	if (pending < a.nonce)
+	if (addr[0] && !social_getaccount_valid(req, &pk, &a)) {
+		json_decref(o);
+		goto out;
+	}
+	if (!have_pending || pending < a.nonce)
 		pending = a.nonce;
 	if (o != NULL && json_object_set_new(o, "pendingnonce", social_uint(pending)) != 0) {
 		json_decref(o);
@@ -408,7 +460,7 @@ static const struct rpc_field social_account_fields[] = {
 
 const struct rpc_method rpc_social_methods[RPC_SOCIAL_COUNT] = {
 	{
-		.name = "getaccount", .fn = social_getaccount, .run = RPC_RUN_MAIN,
+		.name = "getaccount", .fn = social_getaccount, .run = RPC_RUN_HTTP,
 		.help = "Shows an account: balance, nonces, stake, reputation, voting power, "
 			"profile and counts. An account that never received anything shows zeros.",
 		.params = (const struct rpc_param[]){ P_ACCOUNT, P_END },
@@ -484,7 +536,7 @@ const struct rpc_method rpc_social_methods[RPC_SOCIAL_COUNT] = {
 						      F_NEXT, F_END },
 	},
 	{
-		.name = "getreputation", .fn = social_getreputation, .run = RPC_RUN_WORKER,
+		.name = "getreputation", .fn = social_getreputation, .run = RPC_RUN_HTTP,
 		.help = "Shows an account's reputation: the raw value and the display score.",
 		.params = (const struct rpc_param[]){ P_ACCOUNT, P_END },
 		.result = "An object.",

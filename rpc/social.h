@@ -36,7 +36,8 @@ struct rpc_social {
 	struct db *db;             /* the node's database (queries without hooks) */
 	const char *hrp;           /* address HRP of the network: ro, tro, rro */
 	bool snapshot_is_query;    /* rpc_request_snapshot gives a ledger_query */
-	struct mempool *mempool;   /* for pendingnonce (main loop); NULL: none */
+	struct mempool *mempool;   /* for pendingnonce (its shared view, from the
+	                              HTTP thread); NULL: none */
 };
 
 #define RPC_SOCIAL_COUNT 12

@@ -32,6 +32,13 @@ void social_q_end(struct social_q *sq);
 /* Answer a ledger error (IO, CORRUPT: internal error; CURSOR: -8). */
 void social_ledger_error(struct rpc_request *req, const struct ledger_error *err);
 
+/* address_decode without its last check, that the key is on the curve
+ * (the only costly part): the caller checks it (key_pubkey_valid) unless
+ * the key came out of the state, which holds valid keys only. Out: pk
+ * (zeroed on failure). Returns false for everything else address_decode
+ * rejects. */
+bool social_address_parse(struct pubkey *pk, const char *hrp, const char *str);
+
 /* Parameter i as an account: an address under hrp, or "@handle" looked up
  * in q. -5 for a bad address or an unknown handle. Out: pk. */
 bool social_param_account(struct rpc_request *req, struct pubkey *pk, struct ledger_query *q,
@@ -60,10 +67,11 @@ json_t *social_post_json(struct ledger_query *q, bool *found, struct ledger_erro
 json_t *social_page_result(json_t *items, const struct ledger_page *page);
 
 /* {"address", "handle"} etc. of getaccount, without pendingnonce. now is
- * the tip time for voting power. Returns NULL on error (err filled when a
- * ledger error) or out of memory. */
+ * the tip time for voting power; addr, pk's address as text when the
+ * caller has it (else NULL: encoded from pk under hrp). Returns NULL on
+ * error (err filled when a ledger error) or out of memory. */
 json_t *social_account_json(struct ledger_query *q, struct ledger_error *err,
-			    struct ledger_account *a, const char *hrp, const struct pubkey *pk,
-			    uint64_t now);
+			    struct ledger_account *a, const char *hrp, const char *addr,
+			    const struct pubkey *pk, uint64_t now);
 
 #endif

@@ -103,6 +103,11 @@ struct mempool *mempool_create(char *err, size_t errlen, const struct mempool_op
 		snprintf(err, errlen, "no random bytes for the mempool's hash salt");
 		return NULL;
 	}
+	if (pthread_mutex_init(&mp->view_mu, NULL) != 0) {
+		free(mp);
+		snprintf(err, errlen, "cannot create the mempool's lock");
+		return NULL;
+	}
 	mp->opt = *opt;
 	mp->chain = *chain;
 	mp->clock = clock;
@@ -141,6 +146,7 @@ void mempool_destroy(struct mempool *mp)
 	mempool_tab_release(&mp->by_sender);
 	mempool_heap_release(&mp->heap[MEMPOOL_HEAP_WORST]);
 	mempool_heap_release(&mp->heap[MEMPOOL_HEAP_OLDEST]);
+	pthread_mutex_destroy(&mp->view_mu);
 	free(mp);
 }
 
@@ -177,17 +183,20 @@ static void mempool_drop_sender_if_empty(struct mempool *mp, struct mempool_send
 void mempool_drop_tail(struct mempool *mp, struct mempool_sender *s, size_t i)
 {
 	assert(i <= s->n);
+	pthread_mutex_lock(&mp->view_mu);
 	while (s->n > i) {
 		struct mempool_entry *e = s->txs[--s->n];
 		mempool_unlink(mp, e);
 		mempool_free_entry(e);
 	}
 	mempool_drop_sender_if_empty(mp, s);
+	pthread_mutex_unlock(&mp->view_mu);
 }
 
 void mempool_drop_head(struct mempool *mp, struct mempool_sender *s, size_t k)
 {
 	assert(k <= s->n);
+	pthread_mutex_lock(&mp->view_mu);
 	for (size_t i = 0; i < k; i++) {
 		mempool_unlink(mp, s->txs[i]);
 		mempool_free_entry(s->txs[i]);
@@ -196,6 +205,7 @@ void mempool_drop_head(struct mempool *mp, struct mempool_sender *s, size_t k)
 	s->n -= k;
 	s->first_nonce += k;
 	mempool_drop_sender_if_empty(mp, s);
+	pthread_mutex_unlock(&mp->view_mu);
 }
 
 size_t mempool_count(const struct mempool *mp)
@@ -231,6 +241,16 @@ bool mempool_pending_nonce(const struct mempool *mp, uint64_t *nonce, const stru
 		return false;
 	}
 	return true;
+}
+
+bool mempool_pending_nonce_shared(struct mempool *mp, uint64_t *nonce, const struct pubkey *who)
+{
+	pthread_mutex_lock(&mp->view_mu);
+	const struct mempool_sender *s = mempool_sender_find(mp, who);
+	if (s != NULL)
+		*nonce = s->first_nonce + s->n;
+	pthread_mutex_unlock(&mp->view_mu);
+	return s != NULL;
 }
 
 size_t mempool_account_txs(const struct mempool *mp, const struct tx **out, size_t cap,

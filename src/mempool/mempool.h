@@ -5,7 +5,8 @@
  * rules they use are doc/social.md §1.4 and the basic checks §2.
  *
  * A struct mempool is an opaque object owned by the node context. It is not
- * thread-safe: the main loop owns it (DESIGN.md, Runtime model). It never
+ * thread-safe: the main loop owns it (DESIGN.md, Runtime model), except for
+ * mempool_pending_nonce_shared, which any thread may call. It never
  * reads the ledger directly: the node hands it a struct mempool_chain, a
  * small table of callbacks onto the tip state, which it calls during
  * admission, re-validation, loading and pendingnonce queries.
@@ -206,6 +207,17 @@ bool mempool_list(const struct mempool *mp, struct hash256 *out, size_t *n, size
  * Out: *nonce. Returns false if who has nothing pending and its state
  * cannot be read. */
 bool mempool_pending_nonce(const struct mempool *mp, uint64_t *nonce, const struct pubkey *who);
+
+/* The same from any thread, while the owning thread keeps changing the
+ * mempool (getaccount's pendingnonce, answered on the RPC server's HTTP
+ * thread): the next nonce after who's pending transactions, as of one
+ * moment between two of the owner's changes. Never reads the chain: it
+ * returns false when who has nothing pending (the caller then uses the
+ * committed nonce of its own state snapshot). Takes a mutex that the
+ * owner holds only for the few writes of each change (doc/mempool.md,
+ * "Threads"); the mempool must outlive every caller. Out: *nonce (left
+ * unchanged on false). */
+bool mempool_pending_nonce_shared(struct mempool *mp, uint64_t *nonce, const struct pubkey *who);
 
 /* The pending transactions of account who in nonce order (for the wallet's
  * rebroadcast). Out: out[0..min(cap, result)), borrowed as for mempool_get.

@@ -188,7 +188,10 @@ static bool mempool_prepare(struct mempool *mp, struct mempool_entry **e,
 		return false;
 	if (!tx_copy(&(*e)->tx, tx))
 		goto fail;
-	if (!mempool_tab_reserve(&mp->by_id, 1) || !mempool_tab_reserve(&mp->by_sender, 1) ||
+	pthread_mutex_lock(&mp->view_mu);
+	bool room = mempool_tab_reserve(&mp->by_sender, 1);
+	pthread_mutex_unlock(&mp->view_mu);
+	if (!room || !mempool_tab_reserve(&mp->by_id, 1) ||
 	    !mempool_heap_reserve(&mp->heap[MEMPOOL_HEAP_WORST], 1) ||
 	    !mempool_heap_reserve(&mp->heap[MEMPOOL_HEAP_OLDEST], 1))
 		goto fail;
@@ -215,6 +218,7 @@ static void mempool_insert(struct mempool *mp, struct mempool_entry *e,
 {
 	struct mempool_sender *s = fresh ? fresh : a->s;
 
+	pthread_mutex_lock(&mp->view_mu);
 	if (fresh != NULL)
 		mempool_tab_insert(&mp->by_sender, fresh);
 	if (a->replaced != NULL) {
@@ -228,6 +232,7 @@ static void mempool_insert(struct mempool *mp, struct mempool_entry *e,
 	}
 	e->sender = s;
 	mempool_link(mp, e);
+	pthread_mutex_unlock(&mp->view_mu);
 }
 
 static void mempool_fill_info(struct mempool_added *info, const struct mempool_admit *a,

@@ -15,6 +15,7 @@
 #ifndef ROSTRA_MEMPOOL_INTERNAL_H
 #define ROSTRA_MEMPOOL_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -68,6 +69,12 @@ struct mempool {
 	struct mempool_tab by_sender;
 	struct mempool_heap heap[2];
 	size_t bytes;
+	/* Guards what mempool_pending_nonce_shared reads from other threads:
+	 * by_sender (its slots, their growth) and each sender's first_nonce
+	 * and n, and the freeing of a sender. The owning thread takes it only
+	 * around its writes of those (mempool_prepare's reserve,
+	 * mempool_insert, mempool_drop_tail/head), never to read. */
+	pthread_mutex_t view_mu;
 };
 
 /* ---- mempool_tab.c */

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The bounded work queue: with -rpcthreads=1 -rpcworkqueue=1 at most two
 requests are in progress; a third is answered HTTP 503 at once, and the
-server serves again once they are done. A stop while requests wait on the
+server serves again once they are done. A lone call of a method that runs
+on the HTTP thread (uptime, getblockcount) is answered even then: it never
+takes a place in the queue. A stop while requests wait on the
 main loop answers them and exits cleanly."""
 import threading
 import time
@@ -31,11 +33,20 @@ class WorkQueueTest(RostraTest):
 
         self.log("a third request gets 503")
         start = time.monotonic()
-        res = rpc.request_raw('{"method":"uptime","id":1}')
+        res = rpc.request_raw('{"method":"help","id":1}')
         assert_equal(res.status, 503)
         assert_in(b"work queue depth exceeded", res.body)
         assert_true(time.monotonic() - start < 1.0, "503 was not immediate")
         assert_in("work queue depth exceeded", node.log())
+        self.log("HTTP-thread methods are answered while the queue is full")
+        for body in ('{"method":"uptime","id":1}', '{"method":"getblockcount","id":2}'):
+            res = rpc.request_raw(body)
+            assert_equal(res.status, 200)
+            assert_in(b'"error":null', res.body)
+        self.log("a batch of them is queued work: 503")
+        res = rpc.request_raw('[{"method":"uptime","id":1}]')
+        assert_equal(res.status, 503)
+        assert_true(time.monotonic() - start < 1.0, "not answered at once")
 
         for t in threads:
             t.join()
