@@ -120,6 +120,8 @@ struct ledger {
 
 /* ------------------------------------------------------------ change set */
 
+struct ledger_ov_arena;
+
 /* One key touched by an execution: its committed value (orig) and its
  * current value (cur). Reads insert clean entries (a per-execution read
  * cache); writes make them dirty. cur aliases orig until the first write. */
@@ -134,6 +136,8 @@ struct ledger_ov_entry {
 	size_t olen;
 	uint8_t *cur;
 	size_t clen;
+	size_t ccap;               /* bytes of cur's own buffer (not orig's) */
+	struct ledger_ov_arena *arena;     /* of its overlay */
 };
 
 struct ledger_overlay {
@@ -144,6 +148,7 @@ struct ledger_overlay {
 	struct ledger_ov_entry **all;      /* insertion order */
 	size_t nall;
 	size_t capall;
+	struct ledger_ov_arena *arena;     /* entries and values; NULL until the first */
 };
 
 void ledger_ov_init(struct ledger_overlay *ov, uint64_t seed);
@@ -152,10 +157,12 @@ void ledger_ov_release(struct ledger_overlay *ov);
 struct ledger_ov_entry *ledger_ov_find(const struct ledger_overlay *ov, const uint8_t *key,
 				       size_t klen);
 /* Add an entry for a key not yet present, with orig = cur = (present,
- * val) copied. Returns it. */
+ * val) copied. Returns it. Entries and values live in an arena that
+ * ledger_ov_release frees at once. */
 struct ledger_ov_entry *ledger_ov_add(struct ledger_overlay *ov, const uint8_t *key, size_t klen,
 				      bool present, const uint8_t *val, size_t vlen);
-/* Set the current value of e (copied). */
+/* Set the current value of e (copied; val may point to e's current
+ * value). */
 void ledger_ov_set(struct ledger_ov_entry *e, bool present, const uint8_t *val, size_t vlen);
 /* True when e's current value differs from its committed one. */
 bool ledger_ov_changed(const struct ledger_ov_entry *e);

@@ -2,10 +2,27 @@
  * table of entries for lookups, and the entries in insertion order. The
  * table's order is never used for anything but finding a key; the writes
  * leave in key order (ledger_ov_sorted_changes). */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ledger/ledger_internal.h"
+
+/* Bytes of an arena chunk; a larger allocation gets a chunk of its own. */
+#define OV_CHUNK 65536
+
+struct ledger_ov_chunk {
+	struct ledger_ov_chunk *next;
+	size_t used, cap;
+	_Alignas(max_align_t) uint8_t data[];
+};
+
+/* Where an overlay's entries and values live; on the heap, so that its
+ * entries can point to it wherever the overlay itself is. */
+struct ledger_ov_arena {
+	struct ledger_ov_chunk *chunks;    /* the current one first */
+};
 
 void ledger_ov_init(struct ledger_overlay *ov, uint64_t seed)
 {
@@ -13,18 +30,48 @@ void ledger_ov_init(struct ledger_overlay *ov, uint64_t seed)
 	ov->seed = seed;
 }
 
-static void entry_free(struct ledger_ov_entry *e)
+/* n bytes from the arena, aligned for an entry, freed with the overlay. */
+static void *ov_alloc(struct ledger_ov_arena *a, size_t n)
 {
-	if (e->cur != e->orig)
-		free(e->cur);
-	free(e->orig);
-	free(e);
+	struct ledger_ov_chunk *c = a->chunks;
+	size_t need = (n + 7) & ~(size_t)7;
+
+	if (need < n)
+		abort();
+	if (c == NULL || c->cap - c->used < need) {
+		size_t cap = need > OV_CHUNK / 4 ? need : OV_CHUNK;
+		if (cap > SIZE_MAX - sizeof(*c))
+			abort();
+		c = malloc(sizeof(*c) + cap);
+		if (c == NULL)
+			abort();
+		c->used = 0;
+		c->cap = cap;
+		if (cap == OV_CHUNK || a->chunks == NULL) {
+			c->next = a->chunks;
+			a->chunks = c;
+		} else {
+			/* A large one goes behind the current chunk, which keeps
+			 * filling. */
+			c->next = a->chunks->next;
+			a->chunks->next = c;
+		}
+	}
+	c->used += need;
+	return c->data + c->used - need;
 }
 
 void ledger_ov_release(struct ledger_overlay *ov)
 {
-	for (size_t i = 0; i < ov->nall; i++)
-		entry_free(ov->all[i]);
+	if (ov->arena != NULL) {
+		struct ledger_ov_chunk *c = ov->arena->chunks;
+		while (c != NULL) {
+			struct ledger_ov_chunk *next = c->next;
+			free(c);
+			c = next;
+		}
+		free(ov->arena);
+	}
 	free(ov->all);
 	free(ov->slots);
 	memset(ov, 0, sizeof(*ov));
@@ -34,6 +81,7 @@ static size_t slot_find(const struct ledger_overlay *ov, const uint8_t *key, siz
 {
 	size_t mask = ov->cap - 1;
 	size_t i = ledger_hash_bytes(ov->seed, key, klen) & mask;
+
 	for (;;) {
 		struct ledger_ov_entry *e = ov->slots[i];
 		if (e == NULL || (e->klen == klen && memcmp(e->key, key, klen) == 0))
@@ -65,32 +113,30 @@ static void rehash(struct ledger_overlay *ov)
 	free(old);
 }
 
-static uint8_t *dup_bytes(const uint8_t *p, size_t n)
-{
-	uint8_t *d = malloc(n ? n : 1);
-	if (d == NULL)
-		abort();
-	if (n > 0)
-		memcpy(d, p, n);
-	return d;
-}
-
 struct ledger_ov_entry *ledger_ov_add(struct ledger_overlay *ov, const uint8_t *key, size_t klen,
 				      bool present, const uint8_t *val, size_t vlen)
 {
 	struct ledger_ov_entry *e;
+
 	if (klen > LEDGER_KEY_MAX)
 		abort();
 	if ((ov->n + 1) * 4 > ov->cap * 3)
 		rehash(ov);
-	e = calloc(1, sizeof(*e));
-	if (e == NULL)
-		abort();
+	if (ov->arena == NULL) {
+		ov->arena = calloc(1, sizeof(*ov->arena));
+		if (ov->arena == NULL)
+			abort();
+	}
+	e = ov_alloc(ov->arena, sizeof(*e));
+	memset(e, 0, sizeof(*e));
+	e->arena = ov->arena;
 	memcpy(e->key, key, klen);
 	e->klen = (uint8_t)klen;
 	e->ohas = e->chas = present;
 	if (present) {
-		e->orig = dup_bytes(val, vlen);
+		e->orig = ov_alloc(ov->arena, vlen);
+		if (vlen > 0)
+			memcpy(e->orig, val, vlen);
 		e->olen = vlen;
 	}
 	e->cur = e->orig;
@@ -109,13 +155,21 @@ struct ledger_ov_entry *ledger_ov_add(struct ledger_overlay *ov, const uint8_t *
 
 void ledger_ov_set(struct ledger_ov_entry *e, bool present, const uint8_t *val, size_t vlen)
 {
-	uint8_t *nv = present ? dup_bytes(val, vlen) : NULL;
-	if (e->cur != e->orig)
-		free(e->cur);
-	e->cur = nv;
-	e->clen = present ? vlen : 0;
-	e->chas = present;
 	e->dirty = true;
+	e->chas = present;
+	if (!present) {
+		e->clen = 0;
+		return;
+	}
+	/* The entry's own buffer when the value fits (val may point into
+	 * it), else a new one from the arena. */
+	if (e->cur == e->orig || e->cur == NULL || e->ccap < vlen) {
+		e->cur = ov_alloc(e->arena, vlen);
+		e->ccap = vlen;
+	}
+	if (vlen > 0)
+		memmove(e->cur, val, vlen);
+	e->clen = vlen;
 }
 
 bool ledger_ov_changed(const struct ledger_ov_entry *e)

@@ -97,8 +97,10 @@ bool ledger_view_get(struct ledger_view *v, bool *present, const uint8_t **val, 
 	if (!ledger_view_entry(v, &e, k))
 		return false;
 	*present = e->chas;
-	*val = e->cur;
-	*vlen = e->clen;
+	if (e->chas) {
+		*val = e->cur;
+		*vlen = e->clen;
+	}
 	return true;
 }
 
