@@ -256,25 +256,39 @@ static void root_item(void *ctx, size_t i, unsigned w)
 	}
 }
 
-/* h += the change of every consensus entry among the n changes all (remove
- * the committed (key, value), add the new one), the expansions on the
- * pool. */
-static void apply_root_changes(struct ledger *l, struct lthash *h, struct ledger_ov_entry **all,
-			       size_t k)
+/* The final change set of x: x->lthash = the tip's plus the change of
+ * every consensus entry (remove the committed (key, value), add the new
+ * one), the expansions on the pool; meanwhile the caller sorts the changes
+ * by key for the commit (the sum does not depend on the order). */
+static void finish_changes(struct ledger_exec *x)
 {
+	struct ledger *l = x->l;
+	struct ledger_ov_entry **all;
 	struct root_job j;
 	unsigned w = ledger_pool_size(l->pool);
+	size_t n;
 
+	ledger_ov_changes(&x->view.ov, &all, &n);
 	j.e = all;
 	j.add = calloc(w, sizeof(*j.add));
 	j.sub = calloc(w, sizeof(*j.sub));
 	if (j.add == NULL || j.sub == NULL)
 		abort();
-	ledger_pool_run(l->pool, root_item, &j, k);
+	ledger_pool_start(l->pool, root_item, &j, n);
+	x->changes = malloc((n ? n : 1) * sizeof(*x->changes));
+	if (x->changes == NULL)
+		abort();
+	if (n > 0)
+		memcpy(x->changes, all, n * sizeof(*all));
+	x->nchanges = n;
+	ledger_ov_sort(x->changes, n);
+	ledger_pool_wait(l->pool);
+	x->lthash = l->lthash;
 	for (unsigned i = 0; i < w; i++) {
-		lthash_add(h, &j.add[i]);
-		lthash_sub(h, &j.sub[i]);
+		lthash_add(&x->lthash, &j.add[i]);
+		lthash_sub(&x->lthash, &j.sub[i]);
 	}
+	free(all);
 	free(j.add);
 	free(j.sub);
 }
@@ -300,10 +314,9 @@ bool ledger_exec_finish(struct ledger_exec *x, struct hash256 *root, struct ledg
 	    !ledger_index_reputation(v))
 		return ledger_view_error(v, err);
 
-	/* The change set is final: sorted once, for the root and the commit. */
-	ledger_ov_sorted_changes(&v->ov, &x->changes, &x->nchanges);
-	x->lthash = x->l->lthash;
-	apply_root_changes(x->l, &x->lthash, x->changes, x->nchanges);
+	/* The change set is final: the root, and the changes sorted once for
+	 * the commit. */
+	finish_changes(x);
 	lthash_root(x->root.b, &x->lthash);
 	x->finished = true;
 	*root = x->root;

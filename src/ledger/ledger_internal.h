@@ -166,6 +166,11 @@ struct ledger_ov_entry *ledger_ov_add(struct ledger_overlay *ov, const uint8_t *
 void ledger_ov_set(struct ledger_ov_entry *e, bool present, const uint8_t *val, size_t vlen);
 /* True when e's current value differs from its committed one. */
 bool ledger_ov_changed(const struct ledger_ov_entry *e);
+/* Out: *out (malloc'd, caller frees), *n: the changed entries, in
+ * insertion order. */
+void ledger_ov_changes(const struct ledger_overlay *ov, struct ledger_ov_entry ***out, size_t *n);
+/* Sort n entries by key (bytewise, shorter first). */
+void ledger_ov_sort(struct ledger_ov_entry **e, size_t n);
 /* Out: *out (malloc'd, caller frees), *n: the changed entries sorted by
  * key (bytewise, shorter first). */
 void ledger_ov_sorted_changes(const struct ledger_overlay *ov, struct ledger_ov_entry ***out,

@@ -194,17 +194,28 @@ static int entry_cmp(const void *a, const void *b)
 	return (x->klen > y->klen) - (x->klen < y->klen);
 }
 
-void ledger_ov_sorted_changes(const struct ledger_overlay *ov, struct ledger_ov_entry ***out,
-			      size_t *n)
+void ledger_ov_changes(const struct ledger_overlay *ov, struct ledger_ov_entry ***out, size_t *n)
 {
 	struct ledger_ov_entry **v = malloc((ov->nall ? ov->nall : 1) * sizeof(*v));
 	size_t k = 0;
+
 	if (v == NULL)
 		abort();
 	for (size_t i = 0; i < ov->nall; i++)
 		if (ledger_ov_changed(ov->all[i]))
 			v[k++] = ov->all[i];
-	qsort(v, k, sizeof(*v), entry_cmp);
 	*out = v;
 	*n = k;
+}
+
+void ledger_ov_sort(struct ledger_ov_entry **e, size_t n)
+{
+	qsort(e, n, sizeof(*e), entry_cmp);
+}
+
+void ledger_ov_sorted_changes(const struct ledger_overlay *ov, struct ledger_ov_entry ***out,
+			      size_t *n)
+{
+	ledger_ov_changes(ov, out, n);
+	ledger_ov_sort(*out, *n);
 }
