@@ -392,6 +392,25 @@ static void batch_block(struct db_batch *batch, struct buf *tmp, const struct bl
 	}
 }
 
+/* The hot-state cache takes the committed values on a worker while the
+ * caller builds and writes the batch (both only read the entries, and
+ * nothing else uses the cache meanwhile); a failed write clears it. */
+struct cache_job {
+	struct ledger_cache *c;
+	struct ledger_ov_entry **ch;
+	size_t n;
+};
+
+static void cache_item(void *ctx, size_t i, unsigned w)
+{
+	struct cache_job *j = ctx;
+	(void)i;
+	(void)w;
+	for (size_t k = 0; k < j->n; k++)
+		ledger_cache_put(j->c, j->ch[k]->key, j->ch[k]->klen, j->ch[k]->chas, j->ch[k]->cur,
+				 j->ch[k]->clen);
+}
+
 bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exec *x,
 		   const struct block *b, const struct commit *c)
 {
@@ -400,8 +419,10 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 	struct ledger_tip old_tip = l->tip;
 	struct lthash old_lthash = l->lthash;
 	struct buf tmp = BUF_INIT;
+	struct cache_job cj;
 	char e[DB_ERR_LEN];
 	size_t n;
+	bool ok;
 
 	if (x->l != l)
 		abort();
@@ -419,6 +440,11 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 		abort();
 	ch = x->changes;
 	n = x->nchanges;
+	cj.c = l->cache;
+	cj.ch = ch;
+	cj.n = n;
+	if (l->cache != NULL)
+		ledger_pool_start(l->pool, cache_item, &cj, 1);
 	batch_changes(batch, ch, n);
 	batch_block(batch, &tmp, b, c);
 	block_header_id(&l->tip.block_id, &b->header);
@@ -427,7 +453,14 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 	l->tip.state_root = x->root;
 	l->lthash = x->lthash;
 	batch_meta(batch, l, &tmp);
-	if (!db_write(l->db, e, sizeof(e), batch, true)) {
+	ok = db_write(l->db, e, sizeof(e), batch, true);
+	if (l->cache != NULL) {
+		ledger_pool_wait(l->pool);
+		/* It may hold values that were never committed. */
+		if (!ok)
+			ledger_cache_clear(l->cache);
+	}
+	if (!ok) {
 		l->tip = old_tip;
 		l->lthash = old_lthash;
 		db_batch_destroy(batch);
@@ -435,10 +468,6 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 		return ledger_fail(err, LEDGER_ERR_IO, "cannot commit block %" PRIu64 ": %s",
 				   x->height, e);
 	}
-	if (l->cache != NULL)
-		for (size_t i = 0; i < n; i++)
-			ledger_cache_put(l->cache, ch[i]->key, ch[i]->klen, ch[i]->chas, ch[i]->cur,
-					 ch[i]->clen);
 	l->generation++;
 	db_batch_destroy(batch);
 	buf_release(&tmp);
