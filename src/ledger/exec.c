@@ -525,9 +525,12 @@ void ledger_sigcache_stats(struct ledger *l, uint64_t *hits, uint64_t *misses)
 
 bool ledger_check_and_verify(struct ledger *l, const struct tx *tx, enum prim_err *e)
 {
+	uint8_t entry[32];
+	size_t slot;
+
 	*e = PRIM_ERR_OK;
 	/* A cached transaction passed tx_check and its signature before. */
-	if (ledger_sigcache_has(l->sigcache, tx))
+	if (ledger_sigcache_lookup(l->sigcache, entry, &slot, tx))
 		return true;
 	/* The sender's key is parsed once, by the verification: a valid
 	 * signature proves it valid. It is parsed on its own only on a failure
@@ -544,7 +547,7 @@ bool ledger_check_and_verify(struct ledger *l, const struct tx *tx, enum prim_er
 	}
 	/* An entry also vouches for tx_check (a function of the signed bytes),
 	 * so a block validation skips both for a transaction seen before. */
-	ledger_sigcache_add(l->sigcache, tx);
+	ledger_sigcache_store(l->sigcache, entry, slot);
 	return true;
 }
 

@@ -85,6 +85,13 @@ struct ledger_sigcache;
 struct ledger_sigcache *ledger_sigcache_create(size_t entries);
 void ledger_sigcache_destroy(struct ledger_sigcache *c);
 bool ledger_sigcache_has(struct ledger_sigcache *c, const struct tx *tx);
+/* ledger_sigcache_has, keeping what ledger_sigcache_store needs to add the
+ * triple after a miss without hashing it again. Out: entry, *slot. */
+bool ledger_sigcache_lookup(struct ledger_sigcache *c, uint8_t entry[32], size_t *slot,
+			    const struct tx *tx);
+/* Add the triple that ledger_sigcache_lookup missed (entry and slot from
+ * it). A NULL cache ignores it. */
+void ledger_sigcache_store(struct ledger_sigcache *c, const uint8_t entry[32], size_t slot);
 void ledger_sigcache_add(struct ledger_sigcache *c, const struct tx *tx);
 /* Lookups so far that found (hits) or missed the entry. Out: zeros for a
  * NULL (disabled) cache. */

@@ -248,22 +248,39 @@ static size_t sig_entry(const struct ledger_sigcache *c, uint8_t out[32], const 
 	return (size_t)(w % c->n);
 }
 
-bool ledger_sigcache_has(struct ledger_sigcache *c, const struct tx *tx)
+bool ledger_sigcache_lookup(struct ledger_sigcache *c, uint8_t entry[32], size_t *slot,
+			    const struct tx *tx)
 {
-	uint8_t e[32];
-	size_t i;
 	bool hit;
+
+	*slot = 0;
 	if (c == NULL)
 		return false;
-	i = sig_entry(c, e, tx);
+	*slot = sig_entry(c, entry, tx);
 	pthread_mutex_lock(&c->mu);
-	hit = memcmp(c->slots[i], e, 32) == 0;
+	hit = memcmp(c->slots[*slot], entry, 32) == 0;
 	if (hit)
 		c->hits++;
 	else
 		c->misses++;
 	pthread_mutex_unlock(&c->mu);
 	return hit;
+}
+
+void ledger_sigcache_store(struct ledger_sigcache *c, const uint8_t entry[32], size_t slot)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	memcpy(c->slots[slot], entry, 32);
+	pthread_mutex_unlock(&c->mu);
+}
+
+bool ledger_sigcache_has(struct ledger_sigcache *c, const struct tx *tx)
+{
+	uint8_t e[32];
+	size_t i;
+	return ledger_sigcache_lookup(c, e, &i, tx);
 }
 
 void ledger_sigcache_counts(struct ledger_sigcache *c, uint64_t *hits, uint64_t *misses)
@@ -280,11 +297,8 @@ void ledger_sigcache_counts(struct ledger_sigcache *c, uint64_t *hits, uint64_t 
 void ledger_sigcache_add(struct ledger_sigcache *c, const struct tx *tx)
 {
 	uint8_t e[32];
-	size_t i;
+
 	if (c == NULL)
 		return;
-	i = sig_entry(c, e, tx);
-	pthread_mutex_lock(&c->mu);
-	memcpy(c->slots[i], e, 32);
-	pthread_mutex_unlock(&c->mu);
+	ledger_sigcache_store(c, e, sig_entry(c, e, tx));
 }
