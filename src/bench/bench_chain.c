@@ -14,9 +14,6 @@
 
 #include "bench/bench.h"
 #include "crypto/sha256.h"
-/* For the signature cache only (bench_chain_block with trust_sigs): the
- * one shortcut the large feed dataset takes, see doc/bench.md. */
-#include "ledger/ledger_internal.h"
 #include "util/clock.h"
 
 /* ------------------------------------------------------------ parallel */
@@ -412,7 +409,7 @@ void bench_chain_block(struct bench_chain *c, struct block *b, uint16_t *rc, str
 		/* Entered right before its apply: the cache is direct-mapped,
 		 * and a later entry of the block could take the slot. */
 		if (trust_sigs)
-			ledger_sigcache_add(c->l->sigcache, &txs[i]);
+			ledger_sigcache_trust(c->l, &txs[i]);
 		if (!ledger_exec_apply(x, &r, &err, &txs[i]))
 			bench_die("ledger_exec_apply", err.msg);
 		if (rc != NULL)

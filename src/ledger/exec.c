@@ -523,6 +523,13 @@ void ledger_sigcache_stats(struct ledger *l, uint64_t *hits, uint64_t *misses)
 	ledger_sigcache_counts(l->sigcache, hits, misses);
 }
 
+void ledger_sigcache_trust(struct ledger *l, const struct tx *tx)
+{
+	if (!tx->sealed)
+		abort(); /* a programmer error: the entry hashes the sighash */
+	ledger_sigcache_add(l->sigcache, tx);
+}
+
 bool ledger_check_and_verify(struct ledger *l, const struct tx *tx, enum prim_err *e)
 {
 	uint8_t entry[32];

@@ -295,6 +295,14 @@ bool ledger_verify_sig(struct ledger *l, const struct tx *tx);
  * (*misses). Both zero when the cache is disabled. For tests and
  * statistics (getmempoolinfo, bench). */
 void ledger_sigcache_stats(struct ledger *l, uint64_t *hits, uint64_t *misses);
+/* Enter tx (sealed) in the signature cache without checking it, as if its
+ * tx_check and signature had passed: a later ledger_exec_apply,
+ * ledger_execute_block or ledger_check_tx skips both for it. Only for
+ * transactions whose checks the caller stands for (the benchmarks' large
+ * datasets with dummy signatures, doc/bench.md); never for anything that
+ * came from outside. The cache is direct-mapped: a later entry may evict
+ * it. A no-op when the cache is disabled. */
+void ledger_sigcache_trust(struct ledger *l, const struct tx *tx);
 
 /* ------------------------------------------------------------ rebuild */
 
