@@ -205,16 +205,21 @@ static bool node_net_dial(struct node *n, const char *option, bool seed, char *e
 	return true;
 }
 
+void node_net_callbacks(struct node *n, struct p2p_callbacks *cb)
+{
+	memset(cb, 0, sizeof(*cb));
+	cb->ctx = n;
+	cb->on_handshake = node_net_on_handshake;
+	cb->on_message = node_net_on_message;
+	cb->on_disconnect = node_net_on_disconnect;
+	cb->best_height = node_net_best_height;
+}
+
 static bool node_net_create(struct node *n, char *err, size_t errcap)
 {
 	struct p2p_options o;
-	struct p2p_callbacks cb = {
-		.ctx = n,
-		.on_handshake = node_net_on_handshake,
-		.on_message = node_net_on_message,
-		.on_disconnect = node_net_on_disconnect,
-		.best_height = node_net_best_height,
-	};
+	struct p2p_callbacks cb;
+	node_net_callbacks(n, &cb);
 	char *peers = node_config_path(&n->cfg, P2P_ADDRMAN_FILE_NAME);
 	char *bans = node_config_path(&n->cfg, P2P_BANLIST_FILE_NAME);
 	bool ok = peers != NULL && bans != NULL;

@@ -36,6 +36,7 @@ struct node_sync;
 struct node_peer;
 struct p2p_peer;
 struct p2p_msg;
+struct p2p_callbacks;
 
 /* Subsystems that later work fills in (NULL until then). */
 struct db;
@@ -188,6 +189,11 @@ bool node_sync_status(struct node *n, uint64_t *best_peer);
  * network. Out: err. */
 bool node_net_open(struct node *n, char *err, size_t errcap);
 void node_net_close(struct node *n);
+/* The callbacks node_net_open gives P2P (handshake, message, disconnect,
+ * best height), with n as their context. Also the test seam of
+ * test/fuzz/fuzz_node_sync.c, which drives a P2P layer of its own through
+ * them (then node_sync_start, and node_net_close at the end). Out: cb. */
+void node_net_callbacks(struct node *n, struct p2p_callbacks *cb);
 
 /* rpc_test.c: hidden regtest methods for tests (echo, delay). */
 bool node_test_rpc_register(struct node *n);
