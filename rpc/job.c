@@ -165,14 +165,15 @@ static int rpc_single_status(const struct rpc_request *req)
 	return 500;
 }
 
+/* The reply's text and its final newline; on failure out is left as
+ * it was (its sticky failure flag aside). */
 static bool rpc_dump(struct buf *out, const json_t *v)
 {
-	char *s = json_dumps(v, JSON_COMPACT);
-	if (s == NULL)
-		return false;
-	bool ok = buf_puts(out, s) && buf_put_u8(out, '\n');
-	free(s);
-	return ok;
+	size_t len = out->len;
+	if (rpc_json_write(out, v) && buf_put_u8(out, '\n'))
+		return true;
+	out->len = len;
+	return false;
 }
 
 static bool rpc_batch_reply(const struct rpc_job *job, struct buf *out, int *status)
