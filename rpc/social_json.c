@@ -212,6 +212,13 @@ static json_t *social_text(const uint8_t *p, size_t len)
 	return json_stringn(len ? (const char *)p : "", len);
 }
 
+/* Set o[key] = v (a literal key; v's reference taken). False when v is
+ * NULL or memory runs out. */
+static bool social_put(json_t *o, const char *key, json_t *v)
+{
+	return v != NULL && json_object_set_new_nocheck(o, key, v) == 0;
+}
+
 json_t *social_account_json(struct ledger_query *q, struct ledger_error *err,
 			    struct ledger_account *a, const char *hrp, const char *addr,
 			    const struct pubkey *pk, uint64_t now)
@@ -220,23 +227,31 @@ json_t *social_account_json(struct ledger_query *q, struct ledger_error *err,
 	ledger_error_clear(err);
 	if (!ledger_q_account(q, a, err, pk) || !ledger_q_profile(q, &pr, err, pk))
 		return NULL;
-	json_t *handle = a->handle_len ? social_text(a->handle, a->handle_len) : json_null();
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:o, s:o, s:o, s:o,"
-			 " s:o, s:o, s:o}",
-			 "address", addr ? json_string(addr) : social_address(hrp, pk),
-			 "handle", handle,
-			 "name", social_text(pr.name, pr.name_len),
-			 "about", social_text(pr.about, pr.about_len),
-			 "website", social_text(pr.website, pr.website_len),
-			 "balance", social_uint(a->balance),
-			 "nonce", social_uint(a->nonce),
-			 "reputation", (json_int_t)a->reputation,
-			 "reputationscore", (json_int_t)ledger_rep_score(a->reputation),
-			 "votingpower", social_uint(ledger_vp_now(a->vp, a->vp_time, now)),
-			 "staked", social_uint(a->staked),
-			 "unbonding", social_uint(a->unbonding),
-			 "endorsementsused", social_uint(a->endorse_used),
-			 "posts", social_uint(a->posts),
-			 "followers", social_uint(a->followers),
-			 "following", social_uint(a->following));
+	/* Set one by one (json_pack parses its format and checks each key
+	 * on every call; this is getaccount's hot path). A NULL value (out of
+	 * memory) stops the chain, so that no later value is made. */
+	json_t *o = json_object();
+	bool ok = o != NULL &&
+		  social_put(o, "address", addr ? json_string(addr) : social_address(hrp, pk)) &&
+		  social_put(o, "handle", a->handle_len ? social_text(a->handle, a->handle_len)
+							: json_null()) &&
+		  social_put(o, "name", social_text(pr.name, pr.name_len)) &&
+		  social_put(o, "about", social_text(pr.about, pr.about_len)) &&
+		  social_put(o, "website", social_text(pr.website, pr.website_len)) &&
+		  social_put(o, "balance", social_uint(a->balance)) &&
+		  social_put(o, "nonce", social_uint(a->nonce)) &&
+		  social_put(o, "reputation", json_integer((json_int_t)a->reputation)) &&
+		  social_put(o, "reputationscore", json_integer(ledger_rep_score(a->reputation))) &&
+		  social_put(o, "votingpower", social_uint(ledger_vp_now(a->vp, a->vp_time, now))) &&
+		  social_put(o, "staked", social_uint(a->staked)) &&
+		  social_put(o, "unbonding", social_uint(a->unbonding)) &&
+		  social_put(o, "endorsementsused", social_uint(a->endorse_used)) &&
+		  social_put(o, "posts", social_uint(a->posts)) &&
+		  social_put(o, "followers", social_uint(a->followers)) &&
+		  social_put(o, "following", social_uint(a->following));
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
