@@ -146,7 +146,13 @@ static void grow(struct ledger_cache *c)
 bool ledger_cache_get(struct ledger_cache *c, bool *present, const uint8_t **val, size_t *vlen,
 		      const uint8_t *key, size_t klen)
 {
-	uint64_t h = ledger_hash_bytes(c->seed, key, klen);
+	return ledger_cache_get_h(c, present, val, vlen, key, klen,
+				  ledger_hash_bytes(c->seed, key, klen));
+}
+
+bool ledger_cache_get_h(struct ledger_cache *c, bool *present, const uint8_t **val, size_t *vlen,
+			const uint8_t *key, size_t klen, uint64_t h)
+{
 	struct cnode *n = *slot_of(c, h, key, klen);
 	*present = false;
 	*val = NULL;
@@ -166,7 +172,12 @@ bool ledger_cache_get(struct ledger_cache *c, bool *present, const uint8_t **val
 void ledger_cache_put(struct ledger_cache *c, const uint8_t *key, size_t klen, bool present,
 		      const uint8_t *val, size_t vlen)
 {
-	uint64_t h = ledger_hash_bytes(c->seed, key, klen);
+	ledger_cache_put_h(c, key, klen, ledger_hash_bytes(c->seed, key, klen), present, val, vlen);
+}
+
+void ledger_cache_put_h(struct ledger_cache *c, const uint8_t *key, size_t klen, uint64_t h,
+			bool present, const uint8_t *val, size_t vlen)
+{
 	struct cnode **slot = slot_of(c, h, key, klen);
 	size_t cost;
 	struct cnode *n;

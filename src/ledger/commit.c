@@ -406,9 +406,10 @@ static void cache_item(void *ctx, size_t i, unsigned w)
 	struct cache_job *j = ctx;
 	(void)i;
 	(void)w;
+	/* An entry's hash is the cache's too (both under l->seed). */
 	for (size_t k = 0; k < j->n; k++)
-		ledger_cache_put(j->c, j->ch[k]->key, j->ch[k]->klen, j->ch[k]->chas, j->ch[k]->cur,
-				 j->ch[k]->clen);
+		ledger_cache_put_h(j->c, j->ch[k]->key, j->ch[k]->klen, j->ch[k]->hash,
+				   j->ch[k]->chas, j->ch[k]->cur, j->ch[k]->clen);
 }
 
 bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exec *x,

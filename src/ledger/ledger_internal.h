@@ -47,6 +47,12 @@ bool ledger_cache_get(struct ledger_cache *c, bool *present, const uint8_t **val
 /* Insert or replace (key -> val, or absent when !present). */
 void ledger_cache_put(struct ledger_cache *c, const uint8_t *key, size_t klen, bool present,
 		      const uint8_t *val, size_t vlen);
+/* ledger_cache_get and ledger_cache_put with h = ledger_hash_bytes(seed,
+ * key, klen), seed the cache's (so that a caller hashes a key once). */
+bool ledger_cache_get_h(struct ledger_cache *c, bool *present, const uint8_t **val, size_t *vlen,
+			const uint8_t *key, size_t klen, uint64_t h);
+void ledger_cache_put_h(struct ledger_cache *c, const uint8_t *key, size_t klen, uint64_t h,
+			bool present, const uint8_t *val, size_t vlen);
 /* Forget everything. */
 void ledger_cache_clear(struct ledger_cache *c);
 /* Bytes and entries in use. */
@@ -145,6 +151,7 @@ struct ledger_ov_entry {
 	size_t clen;
 	size_t ccap;               /* bytes of cur's own buffer (not orig's) */
 	struct ledger_ov_arena *arena;     /* of its overlay */
+	uint64_t hash;             /* ledger_ov_hash of the key */
 };
 
 struct ledger_overlay {
@@ -160,14 +167,25 @@ struct ledger_overlay {
 
 void ledger_ov_init(struct ledger_overlay *ov, uint64_t seed);
 void ledger_ov_release(struct ledger_overlay *ov);
+/* The hash of key in ov's table: ledger_hash_bytes under the overlay's
+ * seed (the view seeds its overlay and the ledger its cache alike, so one
+ * hash serves both). */
+uint64_t ledger_ov_hash(const struct ledger_overlay *ov, const uint8_t *key, size_t klen);
 /* The entry of key, or NULL. */
 struct ledger_ov_entry *ledger_ov_find(const struct ledger_overlay *ov, const uint8_t *key,
 				       size_t klen);
+/* ledger_ov_find with h = ledger_ov_hash(ov, key, klen). */
+struct ledger_ov_entry *ledger_ov_find_h(const struct ledger_overlay *ov, const uint8_t *key,
+					 size_t klen, uint64_t h);
 /* Add an entry for a key not yet present, with orig = cur = (present,
  * val) copied. Returns it. Entries and values live in an arena that
  * ledger_ov_release frees at once. */
 struct ledger_ov_entry *ledger_ov_add(struct ledger_overlay *ov, const uint8_t *key, size_t klen,
 				      bool present, const uint8_t *val, size_t vlen);
+/* ledger_ov_add with h = ledger_ov_hash(ov, key, klen). */
+struct ledger_ov_entry *ledger_ov_add_h(struct ledger_overlay *ov, const uint8_t *key,
+					size_t klen, uint64_t h, bool present, const uint8_t *val,
+					size_t vlen);
 /* Set the current value of e (copied; val may point to e's current
  * value). */
 void ledger_ov_set(struct ledger_ov_entry *e, bool present, const uint8_t *val, size_t vlen);

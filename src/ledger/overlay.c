@@ -77,25 +77,38 @@ void ledger_ov_release(struct ledger_overlay *ov)
 	memset(ov, 0, sizeof(*ov));
 }
 
-static size_t slot_find(const struct ledger_overlay *ov, const uint8_t *key, size_t klen)
+static size_t slot_find(const struct ledger_overlay *ov, const uint8_t *key, size_t klen,
+			uint64_t h)
 {
 	size_t mask = ov->cap - 1;
-	size_t i = ledger_hash_bytes(ov->seed, key, klen) & mask;
+	size_t i = h & mask;
 
 	for (;;) {
 		struct ledger_ov_entry *e = ov->slots[i];
-		if (e == NULL || (e->klen == klen && memcmp(e->key, key, klen) == 0))
+		if (e == NULL ||
+		    (e->hash == h && e->klen == klen && memcmp(e->key, key, klen) == 0))
 			return i;
 		i = (i + 1) & mask;
 	}
 }
 
-struct ledger_ov_entry *ledger_ov_find(const struct ledger_overlay *ov, const uint8_t *key,
-				       size_t klen)
+uint64_t ledger_ov_hash(const struct ledger_overlay *ov, const uint8_t *key, size_t klen)
+{
+	return ledger_hash_bytes(ov->seed, key, klen);
+}
+
+struct ledger_ov_entry *ledger_ov_find_h(const struct ledger_overlay *ov, const uint8_t *key,
+					 size_t klen, uint64_t h)
 {
 	if (ov->cap == 0)
 		return NULL;
-	return ov->slots[slot_find(ov, key, klen)];
+	return ov->slots[slot_find(ov, key, klen, h)];
+}
+
+struct ledger_ov_entry *ledger_ov_find(const struct ledger_overlay *ov, const uint8_t *key,
+				       size_t klen)
+{
+	return ledger_ov_find_h(ov, key, klen, ledger_ov_hash(ov, key, klen));
 }
 
 static void rehash(struct ledger_overlay *ov)
@@ -107,14 +120,28 @@ static void rehash(struct ledger_overlay *ov)
 	if (ov->slots == NULL)
 		abort();
 	ov->cap = ncap;
-	for (size_t i = 0; i < ocap; i++)
-		if (old[i] != NULL)
-			ov->slots[slot_find(ov, old[i]->key, old[i]->klen)] = old[i];
+	/* The keys are distinct: each goes to the first free slot. */
+	for (size_t i = 0; i < ocap; i++) {
+		size_t j;
+		if (old[i] == NULL)
+			continue;
+		j = old[i]->hash & (ncap - 1);
+		while (ov->slots[j] != NULL)
+			j = (j + 1) & (ncap - 1);
+		ov->slots[j] = old[i];
+	}
 	free(old);
 }
 
 struct ledger_ov_entry *ledger_ov_add(struct ledger_overlay *ov, const uint8_t *key, size_t klen,
 				      bool present, const uint8_t *val, size_t vlen)
+{
+	return ledger_ov_add_h(ov, key, klen, ledger_ov_hash(ov, key, klen), present, val, vlen);
+}
+
+struct ledger_ov_entry *ledger_ov_add_h(struct ledger_overlay *ov, const uint8_t *key,
+					size_t klen, uint64_t h, bool present, const uint8_t *val,
+					size_t vlen)
 {
 	struct ledger_ov_entry *e;
 
@@ -130,6 +157,7 @@ struct ledger_ov_entry *ledger_ov_add(struct ledger_overlay *ov, const uint8_t *
 	e = ov_alloc(ov->arena, sizeof(*e));
 	memset(e, 0, sizeof(*e));
 	e->arena = ov->arena;
+	e->hash = h;
 	memcpy(e->key, key, klen);
 	e->klen = (uint8_t)klen;
 	e->ohas = e->chas = present;
@@ -141,7 +169,7 @@ struct ledger_ov_entry *ledger_ov_add(struct ledger_overlay *ov, const uint8_t *
 	}
 	e->cur = e->orig;
 	e->clen = e->olen;
-	ov->slots[slot_find(ov, key, klen)] = e;
+	ov->slots[slot_find(ov, key, klen, h)] = e;
 	ov->n++;
 	if (ov->nall == ov->capall) {
 		ov->capall = ov->capall ? ov->capall * 2 : 256;

@@ -53,8 +53,9 @@ bool ledger_view_corrupt(struct ledger_view *v, const struct ledger_key *k, cons
 	return false;
 }
 
-/* Load the committed value of a key into a new entry. */
-static bool load(struct ledger_view *v, struct ledger_ov_entry **out, const struct ledger_key *k)
+/* Load the committed value of a key (hash h) into a new entry. */
+static bool load(struct ledger_view *v, struct ledger_ov_entry **out, const struct ledger_key *k,
+		 uint64_t h)
 {
 	struct ledger *l = v->l;
 	bool present;
@@ -62,8 +63,9 @@ static bool load(struct ledger_view *v, struct ledger_ov_entry **out, const stru
 	size_t vlen;
 	char err[DB_ERR_LEN];
 
-	if (l->cache != NULL && ledger_cache_get(l->cache, &present, &val, &vlen, k->b, k->len)) {
-		*out = ledger_ov_add(&v->ov, k->b, k->len, present, val, vlen);
+	if (l->cache != NULL &&
+	    ledger_cache_get_h(l->cache, &present, &val, &vlen, k->b, k->len, h)) {
+		*out = ledger_ov_add_h(&v->ov, k->b, k->len, h, present, val, vlen);
 		return true;
 	}
 	if (!db_get(l->db, v->snap, &v->rd, &present, err, sizeof(err), k->b, k->len)) {
@@ -71,20 +73,24 @@ static bool load(struct ledger_view *v, struct ledger_ov_entry **out, const stru
 		return ledger_fail(&v->err, LEDGER_ERR_IO, "database read failed: %s", err);
 	}
 	if (l->cache != NULL)
-		ledger_cache_put(l->cache, k->b, k->len, present, v->rd.data, v->rd.len);
-	*out = ledger_ov_add(&v->ov, k->b, k->len, present, v->rd.data, v->rd.len);
+		ledger_cache_put_h(l->cache, k->b, k->len, h, present, v->rd.data, v->rd.len);
+	*out = ledger_ov_add_h(&v->ov, k->b, k->len, h, present, v->rd.data, v->rd.len);
 	return true;
 }
 
 bool ledger_view_entry(struct ledger_view *v, struct ledger_ov_entry **e, const struct ledger_key *k)
 {
+	uint64_t h;
+
 	*e = NULL;
 	if (v->failed)
 		return false;
-	*e = ledger_ov_find(&v->ov, k->b, k->len);
+	/* One hash for the overlay and the cache (both under l->seed). */
+	h = ledger_ov_hash(&v->ov, k->b, k->len);
+	*e = ledger_ov_find_h(&v->ov, k->b, k->len, h);
 	if (*e != NULL)
 		return true;
-	return load(v, e, k);
+	return load(v, e, k, h);
 }
 
 bool ledger_view_get(struct ledger_view *v, bool *present, const uint8_t **val, size_t *vlen,
