@@ -15,18 +15,15 @@ Every process it starts (rostrad, bench_evhttp, wrk) is stopped by its pid
 before it returns, also on failure; the temporary data directory is
 removed."""
 import argparse
-import base64
-import http.client
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
+
+from benchnode import BenchError, Node, logger, stop_process
 
 SRCDIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SENDER_CAP = 60        # below the mempool's 64 transactions per sender
@@ -34,105 +31,7 @@ FUND = 100000000       # 1 ROS to each account
 OVERLOAD_DELAY_MS = 20
 
 
-def log(msg):
-    print(f"bench_rpc: {msg}", file=sys.stderr, flush=True)
-
-
-class BenchError(Exception):
-    pass
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop_process(proc, timeout=15):
-    """End a process this script started: SIGTERM, then SIGKILL."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-class Node:
-    """A regtest rostrad in datadir, on fresh loopback ports."""
-
-    def __init__(self, builddir, datadir):
-        self.exe = os.path.join(builddir, "src", "rostrad")
-        self.datadir = datadir
-        self.proc = None
-        self.port = 0
-        self.auth = None
-
-    def start(self, extra):
-        self.port = free_port()
-        args = [self.exe, "-regtest", f"-datadir={self.datadir}", f"-rpcport={self.port}",
-                f"-port={free_port()}", "-listen=0"] + extra
-        err = open(os.path.join(self.datadir, "stderr.txt"), "wb")
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=err)
-        err.close()
-        self._wait_ready()
-
-    def _wait_ready(self, timeout=60):
-        cookie = os.path.join(self.datadir, "regtest", ".cookie")
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                with open(os.path.join(self.datadir, "stderr.txt")) as f:
-                    raise BenchError(f"rostrad exited with {self.proc.returncode}: {f.read().strip()}")
-            try:
-                with open(cookie) as f:
-                    self.auth = "Basic " + base64.b64encode(f.read().strip().encode()).decode()
-                self.call("uptime")
-                return
-            except (OSError, BenchError):
-                time.sleep(0.1)
-        raise BenchError("rostrad did not answer RPC in time")
-
-    def post(self, body):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        try:
-            conn.request("POST", "/", body=json.dumps(body),
-                         headers={"Authorization": self.auth, "Content-Type": "application/json"})
-            res = conn.getresponse()
-            data = res.read()
-        finally:
-            conn.close()
-        if res.status not in (200, 404, 500):
-            raise BenchError(f"HTTP {res.status}: {data[:200]!r}")
-        return json.loads(data)
-
-    def call(self, method, *params):
-        r = self.post({"method": method, "params": list(params), "id": 1})
-        if r.get("error") is not None:
-            raise BenchError(f"{method}: {r['error']}")
-        return r["result"]
-
-    def batch(self, method, params_list):
-        reqs = [{"method": method, "params": p, "id": i} for i, p in enumerate(params_list)]
-        out = []
-        for r in sorted(self.post(reqs), key=lambda r: r["id"]):
-            if r.get("error") is not None:
-                raise BenchError(f"{method}: {r['error']}")
-            out.append(r["result"])
-        return out
-
-    def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        try:
-            self.call("stop")
-            self.proc.wait(timeout=30)
-        except (OSError, BenchError, subprocess.TimeoutExpired):
-            pass
-        stop_process(self.proc)
+log = logger("bench_rpc")
 
 
 def make_accounts(node, n):
@@ -252,7 +151,7 @@ def bench(opts, tmp, node):
     os.makedirs(datadir)
     # A queue deep enough for every connection: the throughput runs measure
     # the server, not its refusals.
-    node.start([f"-rpcworkqueue={opts.connections * 2}"] + opts.node_args)
+    node.start(["-listen=0", f"-rpcworkqueue={opts.connections * 2}"] + opts.node_args)
     log(f"making {opts.accounts} funded accounts")
     addrs = make_accounts(node, opts.accounts)
     scripts = {k: os.path.join(tmp, f"{k}.lua") for k in ("count", "account", "delay")}
@@ -260,17 +159,17 @@ def bench(opts, tmp, node):
     lua_script(scripts["account"], node.auth, "getaccount", None, addrs)
 
     base1 = measure_baseline(opts.builddir, scripts["count"], opts, "baseline")
-    count = run_wrk(node.port, scripts["count"], opts, "getblockcount")
-    account = run_wrk(node.port, scripts["account"], opts, "getaccount")
+    count = run_wrk(node.rpcport, scripts["count"], opts, "getblockcount")
+    account = run_wrk(node.rpcport, scripts["account"], opts, "getaccount")
     base2 = measure_baseline(opts.builddir, scripts["count"], opts, "baseline again")
     for r, what in ((base1, "baseline"), (base2, "baseline"), (count, "getblockcount"),
                     (account, "getaccount")):
         must_be_clean(r, what)
     node.stop()
 
-    node.start(["-rpcthreads=1", "-rpcworkqueue=1"])
+    node.start(["-listen=0", "-rpcthreads=1", "-rpcworkqueue=1"])
     lua_script(scripts["delay"], node.auth, "delay", OVERLOAD_DELAY_MS, None)  # a new cookie
-    over = run_wrk(node.port, scripts["delay"], opts, "overload (delay, 1 thread, queue 1)")
+    over = run_wrk(node.rpcport, scripts["delay"], opts, "overload (delay, 1 thread, queue 1)")
     node.stop()
 
     base = (base1["rps"] + base2["rps"]) / 2

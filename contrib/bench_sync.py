@@ -24,53 +24,21 @@ figure, not a failure), 1 otherwise. Python standard library only.
 Every process it starts is stopped by its pid before it returns, also on
 failure; the temporary directory is removed (unless --keep)."""
 import argparse
-import base64
-import http.client
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+from benchnode import BenchError, Node, last_json, logger
+
 SRCDIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SYNC_TIMEOUT = 600
 
 
-def log(msg):
-    print(f"bench_sync: {msg}", file=sys.stderr, flush=True)
-
-
-class BenchError(Exception):
-    pass
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop_process(proc, timeout=30):
-    """End a process this script started: SIGTERM, then SIGKILL."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def last_json(out, what):
-    lines = [l for l in out.splitlines() if l.strip()]
-    if not lines:
-        raise BenchError(f"{what} printed nothing")
-    return json.loads(lines[-1])
+log = logger("bench_sync")
 
 
 def run_tool(args, what):
@@ -80,66 +48,6 @@ def run_tool(args, what):
     if r.returncode != 0:
         raise BenchError(f"{what} exited with {r.returncode}")
     return last_json(r.stdout, what)
-
-
-class Node:
-    """A regtest rostrad in datadir, on fresh loopback ports."""
-
-    def __init__(self, builddir, datadir):
-        self.exe = os.path.join(builddir, "src", "rostrad")
-        self.datadir = datadir
-        self.proc = None
-        self.rpcport = 0
-        self.port = 0
-        self.auth = None
-
-    def start(self, extra):
-        self.rpcport = free_port()
-        self.port = free_port()
-        args = [self.exe, "-regtest", f"-datadir={self.datadir}", f"-rpcport={self.rpcport}",
-                f"-port={self.port}", "-bind=127.0.0.1", "-wallet=0"] + extra
-        err = open(os.path.join(self.datadir, "stderr.txt"), "wb")
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=err)
-        err.close()
-
-    def wait_ready(self, timeout=60):
-        cookie = os.path.join(self.datadir, "regtest", ".cookie")
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                with open(os.path.join(self.datadir, "stderr.txt")) as f:
-                    raise BenchError(f"rostrad exited with {self.proc.returncode}: "
-                                     f"{f.read().strip()}")
-            try:
-                with open(cookie) as f:
-                    self.auth = "Basic " + base64.b64encode(f.read().strip().encode()).decode()
-                self.call("uptime")
-                return
-            except (OSError, BenchError, ValueError):
-                time.sleep(0.02)
-        raise BenchError("rostrad did not answer RPC in time")
-
-    def call(self, method, *params):
-        conn = http.client.HTTPConnection("127.0.0.1", self.rpcport, timeout=60)
-        try:
-            conn.request("POST", "/", body=json.dumps({"method": method, "params": list(params),
-                                                        "id": 1}),
-                         headers={"Authorization": self.auth or "",
-                                  "Content-Type": "application/json"})
-            res = conn.getresponse()
-            data = res.read()
-        finally:
-            conn.close()
-        if res.status not in (200, 404, 500):
-            raise BenchError(f"HTTP {res.status}: {data[:200]!r}")
-        r = json.loads(data)
-        if r.get("error") is not None:
-            raise BenchError(f"{method}: {r['error']}")
-        return r["result"]
-
-    def stop(self):
-        stop_process(self.proc)
 
 
 def measure_sync(opts, tmp, height):
@@ -153,13 +61,13 @@ def measure_sync(opts, tmp, height):
     server = Node(opts.builddir, serve_dir)
     fresh = Node(opts.builddir, fresh_dir)
     try:
-        server.start(["-listen=1"] + opts.node_args)
-        server.wait_ready()
+        server.start(["-listen=1", "-wallet=0"] + opts.node_args)
         if server.call("getblockcount") != height:
             raise BenchError("the serving node does not hold the prepared chain")
         log(f"serving node up at height {height} (p2p port {server.port}); starting the fresh node")
         start = time.monotonic()
-        fresh.start(["-listen=0", f"-connect=127.0.0.1:{server.port}"] + opts.node_args)
+        fresh.start(["-listen=0", "-wallet=0", f"-connect=127.0.0.1:{server.port}"] + opts.node_args,
+                    wait=False)
         fresh.wait_ready()
         end = start + SYNC_TIMEOUT
         while True:
