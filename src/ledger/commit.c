@@ -392,24 +392,45 @@ static void batch_block(struct db_batch *batch, struct buf *tmp, const struct bl
 	}
 }
 
-/* The hot-state cache takes the committed values on a worker while the
- * caller builds and writes the batch (both only read the entries, and
- * nothing else uses the cache meanwhile); a failed write clears it. */
-struct cache_job {
-	struct ledger_cache *c;
+/* Beside the caller's building, writing and syncing of the batch, the
+ * pool runs item 0, the hot-state cache taking the committed values (both
+ * only read the entries, and nothing else uses the cache meanwhile; a
+ * failed write clears it), and items 1..n, the transactions of
+ * ledger_commit_prefetch checked into the signature cache. Once the write
+ * is done the prefetch items no worker has started are dropped: checking
+ * them now would only keep the caller from the next block, whose
+ * execution overlaps its own checks with its application anyway. */
+struct commit_job {
+	struct ledger *l;
 	struct ledger_ov_entry **ch;
 	size_t n;
+	const struct tx *prefetch;
 };
 
-static void cache_item(void *ctx, size_t i, unsigned w)
+static void commit_item(void *ctx, size_t i, unsigned w)
 {
-	struct cache_job *j = ctx;
-	(void)i;
+	struct commit_job *j = ctx;
+	enum prim_err e;
 	(void)w;
+	if (i > 0) {
+		(void)ledger_check_and_verify(j->l, &j->prefetch[i - 1], &e);
+		return;
+	}
+	if (j->l->cache == NULL)
+		return;
 	/* An entry's hash is the cache's too (both under l->seed). */
 	for (size_t k = 0; k < j->n; k++)
-		ledger_cache_put_h(j->c, j->ch[k]->key, j->ch[k]->klen, j->ch[k]->hash,
+		ledger_cache_put_h(j->l->cache, j->ch[k]->key, j->ch[k]->klen, j->ch[k]->hash,
 				   j->ch[k]->chas, j->ch[k]->cur, j->ch[k]->clen);
+}
+
+void ledger_commit_prefetch(struct ledger *l, const struct tx *txs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!txs[i].sealed)
+			abort(); /* a programmer error: the cache hashes the sighash */
+	l->prefetch = l->sigcache != NULL ? txs : NULL;
+	l->nprefetch = l->sigcache != NULL ? n : 0;
 }
 
 bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exec *x,
@@ -420,11 +441,13 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 	struct ledger_tip old_tip = l->tip;
 	struct lthash old_lthash = l->lthash;
 	struct buf tmp = BUF_INIT;
-	struct cache_job cj;
+	struct commit_job cj;
 	char e[DB_ERR_LEN];
-	size_t n;
-	bool ok;
+	size_t n, nprefetch = l->nprefetch;
+	bool ok, job;
 
+	/* The hint is for this call only, whatever its outcome. */
+	l->nprefetch = 0;
 	if (x->l != l)
 		abort();
 	if (x->generation != l->generation)
@@ -441,11 +464,13 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 		abort();
 	ch = x->changes;
 	n = x->nchanges;
-	cj.c = l->cache;
+	cj.l = l;
 	cj.ch = ch;
 	cj.n = n;
-	if (l->cache != NULL)
-		ledger_pool_start(l->pool, cache_item, &cj, 1);
+	cj.prefetch = l->prefetch;
+	job = l->cache != NULL || nprefetch > 0;
+	if (job)
+		ledger_pool_start(l->pool, commit_item, &cj, 1 + nprefetch);
 	batch_changes(batch, ch, n);
 	batch_block(batch, &tmp, b, c);
 	block_header_id(&l->tip.block_id, &b->header);
@@ -455,12 +480,11 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 	l->lthash = x->lthash;
 	batch_meta(batch, l, &tmp);
 	ok = db_write(l->db, e, sizeof(e), batch, true);
-	if (l->cache != NULL) {
-		ledger_pool_wait(l->pool);
-		/* It may hold values that were never committed. */
-		if (!ok)
-			ledger_cache_clear(l->cache);
-	}
+	if (job && ledger_pool_cancel(l->pool) == 0)
+		commit_item(&cj, 0, 0); /* no worker got to the cache item */
+	/* The hot-state cache may hold values that were never committed. */
+	if (!ok && l->cache != NULL)
+		ledger_cache_clear(l->cache);
 	if (!ok) {
 		l->tip = old_tip;
 		l->lthash = old_lthash;

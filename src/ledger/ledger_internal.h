@@ -83,6 +83,11 @@ void ledger_pool_start(struct ledger_pool *p, ledger_pool_fn *fn, void *ctx, siz
 bool ledger_pool_help(struct ledger_pool *p);
 /* Run what is left of the started job and return when all is done. */
 void ledger_pool_wait(struct ledger_pool *p);
+/* End the started job early: claim every item no one has claimed yet, so
+ * that none of them runs, and return when the workers are done with the
+ * items they hold. Returns the first item that will not run (n when every
+ * item was claimed): items [that, n) are the caller's to run or drop. */
+size_t ledger_pool_cancel(struct ledger_pool *p);
 
 /* A bounded, thread-safe set of verified (sighash, key, signature)
  * triples, salted per process. */
@@ -129,6 +134,11 @@ struct ledger {
 	 * generation is stale. */
 	uint64_t generation;
 	size_t live_execs;
+
+	/* What the next commit checks into the signature cache beside its
+	 * write (ledger_commit_prefetch), borrowed from the caller. */
+	const struct tx *prefetch;
+	size_t nprefetch;
 };
 
 /* ------------------------------------------------------------ change set */

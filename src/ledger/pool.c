@@ -195,6 +195,16 @@ void ledger_pool_wait(struct ledger_pool *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
+size_t ledger_pool_cancel(struct ledger_pool *p)
+{
+	size_t first = atomic_exchange(&p->next, p->n);
+	pthread_mutex_lock(&p->mu);
+	while (p->busy > 0)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	return first < p->n ? first : p->n;
+}
+
 /* ------------------------------------------------------------ signature cache */
 
 /* Direct-mapped: entry i holds the salted hash of one verified triple; a

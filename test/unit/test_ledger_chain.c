@@ -832,6 +832,133 @@ static void test_pool(void)
 	ledger_pool_destroy(p);
 }
 
+/* Cancelling a started job: the items before the returned one ran once
+ * each, the rest never. */
+static void test_pool_cancel(void)
+{
+	struct ledger_pool *p = ledger_pool_create(2);
+	static struct sum_ctx s;
+	if (!CHECK(p != NULL))
+		return;
+	for (int round = 0; round < 20; round++) {
+		size_t first, wrong = 0;
+		memset(&s, 0, sizeof(s));
+		ledger_pool_start(p, sum_item, &s, 10000);
+		if (round % 2)
+			CHECK(ledger_pool_help(p)); /* the caller takes item 0 or later */
+		first = ledger_pool_cancel(p);
+		CHECK(first <= 10000);
+		for (size_t i = 0; i < 10000; i++)
+			wrong += s.seen[i] != (i < first ? 1 : 0);
+		CHECK(wrong == 0);
+	}
+	/* A job whose items were all claimed. */
+	memset(&s, 0, sizeof(s));
+	ledger_pool_start(p, sum_item, &s, 3);
+	while (ledger_pool_help(p))
+		;
+	CHECK(ledger_pool_cancel(p) == 3);
+	CHECK(s.seen[0] == 1 && s.seen[1] == 1 && s.seen[2] == 1);
+	ledger_pool_destroy(p);
+}
+
+/* ledger_commit_prefetch: the next block's transactions are checked into
+ * the signature cache during a commit, so its execution verifies nothing
+ * again; a badly signed transaction in the hint is not cached, and the
+ * hint is for one commit only. */
+static void test_commit_prefetch(void)
+{
+	struct tl a, b;
+	struct ledger_error err;
+	struct tx txs[2][3], hint[4];
+	struct block blk[2];
+	struct ledger_exec *x[2] = { NULL, NULL }, *y = NULL;
+	struct commit c[2];
+	enum prim_err pe;
+	uint64_t hits0, misses0, hits1, misses1;
+	bool ok;
+	memset(blk, 0, sizeof(blk));
+	if (!CHECK(tl_open(&a, "regtest", GTIME, 6, BAL, 1000, NULL)))
+		return;
+	if (!CHECK(tl_open(&b, "regtest", GTIME, 6, BAL, 1000, NULL))) {
+		tl_close(&a);
+		return;
+	}
+	for (size_t h = 0; h < 2; h++)
+		for (size_t i = 0; i < 3; i++) {
+			tl_tx(&a, &txs[h][i], 1 + i, TX_FOLLOW);
+			txs[h][i].nonce = h;
+			txs[h][i].u.follow.target = a.pk[4 + h];
+			CHECK(tl_sign(&a, &txs[h][i], 1 + i));
+		}
+	ok = CHECK(tl_build(&a, &err, &blk[0], &x[0], txs[0], 3));
+	tl_commit_for(&c[0], &blk[0]);
+	ok = ok && CHECK(ledger_commit(a.l, &err, x[0], &blk[0], &c[0]));
+	ok = ok && CHECK(tl_build(&a, &err, &blk[1], &x[1], txs[1], 3));
+	if (ok) {
+		/* The hint: block 2's transactions and a forged one. */
+		for (size_t i = 0; i < 3; i++)
+			CHECK(tx_copy(&hint[i], &blk[1].txs[i]));
+		CHECK(tx_copy(&hint[3], &blk[1].txs[0]));
+		hint[3].sig[10] ^= 1;
+		CHECK(tx_seal(&hint[3], &pe));
+		ok = CHECK(ledger_execute_block(b.l, &y, &err, &blk[0]));
+		ledger_commit_prefetch(b.l, hint, 4);
+		ok = ok && CHECK(ledger_commit(b.l, &err, y, &blk[0], &c[0]));
+		ledger_exec_destroy(y);
+		y = NULL;
+		for (size_t i = 0; i < 3; i++)
+			CHECK(ledger_sigcache_has(b.l->sigcache, &blk[1].txs[i]));
+		CHECK(!ledger_sigcache_has(b.l->sigcache, &hint[3]));
+		ledger_sigcache_stats(b.l, &hits0, &misses0);
+		tl_commit_for(&c[1], &blk[1]);
+		ok = ok && CHECK(ledger_execute_block(b.l, &y, &err, &blk[1]));
+		ledger_sigcache_stats(b.l, &hits1, &misses1);
+		CHECK(misses1 == misses0 && hits1 == hits0 + 3);
+		/* The hint went with the first commit: this one checks nothing
+		 * more (hint[3] would be a miss, and is not cached after). */
+		ok = ok && CHECK(ledger_commit(b.l, &err, y, &blk[1], &c[1]));
+		ledger_sigcache_stats(b.l, &hits0, &misses0);
+		CHECK(misses0 == misses1 && hits0 == hits1);
+		for (size_t i = 0; i < 4; i++)
+			tx_release(&hint[i]);
+		block_release(&blk[1]);
+	}
+	ledger_exec_destroy(y);
+	ledger_exec_destroy(x[0]);
+	ledger_exec_destroy(x[1]);
+	block_release(&blk[0]);
+	for (size_t h = 0; h < 2; h++)
+		for (size_t i = 0; i < 3; i++)
+			tx_release(&txs[h][i]);
+	tl_close(&a);
+	tl_close(&b);
+}
+
+/* ledger_sigcache_trust enters a transaction unchecked: a badly signed
+ * one then passes the checks that consult the cache. */
+static void test_sigcache_trust(void)
+{
+	struct tl t;
+	struct tx tx, forged;
+	struct ledger_error err;
+	enum prim_err pe;
+	if (!CHECK(tl_open(&t, "regtest", GTIME, 3, BAL, 1000, NULL)))
+		return;
+	tx = simple_post(&t, 1, "trusted");
+	CHECK(tx_copy(&forged, &tx));
+	forged.sig[5] ^= 1;
+	CHECK(tx_seal(&forged, &pe));
+	CHECK(!ledger_check_tx(t.l, &err, &forged, 0, BAL) &&
+	      err.prim == PRIM_ERR_BAD_SIGNATURE);
+	ledger_sigcache_trust(t.l, &forged);
+	CHECK(ledger_sigcache_has(t.l->sigcache, &forged));
+	CHECK(ledger_check_tx(t.l, &err, &forged, 0, BAL));
+	tx_release(&tx);
+	tx_release(&forged);
+	tl_close(&t);
+}
+
 static void test_sigcache(void)
 {
 	struct tl t;
@@ -902,6 +1029,9 @@ const struct unit_case tl_chain_cases[] = {
 	UNIT_CASE(test_cache_lru),
 	UNIT_CASE(test_overlay),
 	UNIT_CASE(test_pool),
+	UNIT_CASE(test_pool_cancel),
+	UNIT_CASE(test_commit_prefetch),
+	UNIT_CASE(test_sigcache_trust),
 	UNIT_CASE(test_sigcache),
 	UNIT_CASE(test_names),
 };
