@@ -243,6 +243,12 @@ bool ledger_view_get(struct ledger_view *v, bool *present, const uint8_t **val, 
 bool ledger_view_put(struct ledger_view *v, const struct ledger_key *k, const uint8_t *val,
 		     size_t vlen);
 bool ledger_view_del(struct ledger_view *v, const struct ledger_key *k);
+/* Write a consensus key that cannot hold a value yet, without reading it:
+ * a record named by the id of the transaction that creates it (a post and
+ * its stats), since no earlier transaction has that id. The state root
+ * takes its old value as absent. */
+bool ledger_view_put_new(struct ledger_view *v, const struct ledger_key *k, const uint8_t *val,
+			 size_t vlen);
 /* Write (present) or delete a non-consensus key without reading it first
  * (index entries whose old value does not matter). */
 void ledger_view_put_blind(struct ledger_view *v, const struct ledger_key *k, bool present,

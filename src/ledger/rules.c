@@ -142,11 +142,17 @@ static bool act_post(struct ledger_txctx *c, uint16_t *code)
 	buf_reset(&v->tmp);
 	if (!ledger_post_encode(&v->tmp, &p))
 		abort();
+	/* The post and its stats are named by this transaction's id: new
+	 * keys, written without reading them. */
 	ledger_key_hash(&k, LEDGER_P_POST, &c->txid);
-	if (!ledger_view_put(v, &k, v->tmp.data, v->tmp.len))
+	if (!ledger_view_put_new(v, &k, v->tmp.data, v->tmp.len))
 		return false;
 	memset(&st, 0, sizeof(st));
-	if (!ledger_view_put_stats(v, &c->txid, &st))
+	buf_reset(&v->tmp);
+	if (!ledger_stats_encode(&v->tmp, &st))
+		abort(); /* only out of memory */
+	ledger_key_hash(&k, LEDGER_P_STATS, &c->txid);
+	if (!ledger_view_put_new(v, &k, v->tmp.data, v->tmp.len))
 		return false;
 	if (p.has_parent) {
 		if (!ledger_view_stats(v, &st, &p.parent))

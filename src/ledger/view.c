@@ -120,6 +120,21 @@ bool ledger_view_put(struct ledger_view *v, const struct ledger_key *k, const ui
 	return true;
 }
 
+bool ledger_view_put_new(struct ledger_view *v, const struct ledger_key *k, const uint8_t *val,
+			 size_t vlen)
+{
+	struct ledger_ov_entry *e;
+	uint64_t h;
+	if (v->failed)
+		return false;
+	h = ledger_ov_hash(&v->ov, k->b, k->len);
+	e = ledger_ov_find_h(&v->ov, k->b, k->len, h);
+	if (e == NULL)
+		e = ledger_ov_add_h(&v->ov, k->b, k->len, h, false, NULL, 0);
+	ledger_ov_set(e, true, val, vlen);
+	return true;
+}
+
 bool ledger_view_del(struct ledger_view *v, const struct ledger_key *k)
 {
 	struct ledger_ov_entry *e;
