@@ -246,6 +246,7 @@ static leveldb_options_t *db_leveldb_options(const struct db *db,
 	leveldb_options_set_paranoid_checks(lo, opt->paranoid_checks);
 	leveldb_options_set_write_buffer_size(lo, opt->write_buffer_bytes);
 	leveldb_options_set_max_open_files(lo, opt->max_open_files);
+	leveldb_options_set_compression(lo, leveldb_no_compression);
 	if (db->cache)
 		leveldb_options_set_cache(lo, db->cache);
 	if (db->filter)
