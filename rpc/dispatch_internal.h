@@ -118,13 +118,6 @@ const struct rpc_entry *rpc_dispatcher_entry(const struct rpc_dispatcher *d,
  * memory. */
 json_t *rpc_error_object(int code, const char *message);
 
-/* Append the compact JSON text of v: byte for byte what
- * json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) gives, faster (no cycle
- * check: v must hold none). Returns false when out of memory or when a
- * string is not valid UTF-8 (as json_dumps; for an object key, where
- * json_dumps writes broken text, too). rpc/json_write.c. */
-bool rpc_json_write(struct buf *out, const json_t *v);
-
 /* Append a quoted copy of s for a message: printable ASCII kept, other
  * bytes as \xNN, cut at 64 bytes with "...". */
 void rpc_quote(struct buf *out, const char *s);

@@ -165,13 +165,25 @@ static int rpc_single_status(const struct rpc_request *req)
 	return 500;
 }
 
-/* The reply's text and its final newline; on failure out is left as
+/* The reply's compact text (jansson's json_dumpb, straight into out's
+ * free space: no copy) and its final newline; on failure out is left as
  * it was (its sticky failure flag aside). */
 static bool rpc_dump(struct buf *out, const json_t *v)
 {
 	size_t len = out->len;
-	if (rpc_json_write(out, v) && buf_put_u8(out, '\n'))
-		return true;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t room = out->cap - out->len;
+		char *at = out->data != NULL ? (char *)out->data + out->len : NULL;
+		size_t need = json_dumpb(v, at, room, JSON_COMPACT);
+		if (need == 0)
+			break;
+		if (need < room) { /* room for the newline too */
+			out->len += need;
+			return buf_put_u8(out, '\n');
+		}
+		if (!buf_reserve(out, need + 1))
+			break;
+	}
 	out->len = len;
 	return false;
 }

@@ -15,7 +15,6 @@
 #include "crypto/crypto.h"
 #include "rpc/control.h"
 #include "rpc/dispatch.h"
-#include "rpc/dispatch_internal.h"
 #include "test_rpc.h"
 #include "util/buf.h"
 
@@ -642,65 +641,6 @@ static void test_programmer_errors(void)
 	CHECK(!rpc_test_aborts(test_find));
 }
 
-/* rpc_json_write gives json_dumps's compact text byte for byte, and fails
- * where it fails (invalid UTF-8 in a string made without a check). */
-static bool json_write_same(const json_t *v)
-{
-	struct buf out = BUF_INIT;
-	char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	bool got = rpc_json_write(&out, v);
-	bool same = want == NULL ? !got
-	                         : got && out.len == strlen(want) && memcmp(out.data, want, out.len) == 0;
-	if (!same)
-		unit_note("json_dumps '%s', rpc_json_write '%.*s'", want ? want : "(fails)",
-		          (int)out.len, out.data ? (const char *)out.data : "");
-	free(want);
-	buf_release(&out);
-	return same;
-}
-
-static void test_json_write(void)
-{
-	static const char *const texts[] = {
-		"null", "true", "false", "0", "-1", "9223372036854775807", "-9223372036854775808",
-		"0.5", "-1.25e-300", "1e300", "\"\"", "\"plain\"", "\"q\\\" b\\\\ s/ \\/\"",
-		"\"\\b\\f\\n\\r\\t \\u0001\\u001f\\u007f\\u0000 end\"",
-		"\"\\u00e9 \\u20ac \\ud83d\\ude00 caf\\u00e9\"", "[]", "{}", "[1,[2,[3,{}]],\"x\"]",
-		"{\"b\":1,\"a\":{\"z\":[null,true],\"\\n\":\"\\u0000\"},\"c\":\"\"}",
-		"{\"result\":{\"nonce\":3,\"name\":\"\\u00fc\"},\"error\":null,\"id\":[1,\"x\"]}",
-	};
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		json_error_t e;
-		json_t *v = json_loads(texts[i], JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
-		if (!CHECK(v != NULL) || !CHECK(json_write_same(v)))
-			unit_note("text %zu: %s", i, texts[i]);
-		json_decref(v);
-	}
-	/* Strings made without jansson's check: invalid UTF-8 (a bare
-	 * continuation byte, an overlong form, a surrogate, above U+10FFFF, a
-	 * cut sequence) fails both ways; valid bytes pass. */
-	static const struct { const char *b; size_t n; bool valid; } raw[] = {
-		{ "\x80", 1, false }, { "\xc0\xaf", 2, false }, { "\xed\xa0\x80", 3, false },
-		{ "\xf4\x90\x80\x80", 4, false }, { "a\xe2\x82", 3, false },
-		{ "\xf0\x9f\x98\x80", 4, true }, { "\xc3\xa9x", 3, true }, { "a\0b", 3, true },
-	};
-	for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
-		json_t *v = json_stringn_nocheck(raw[i].b, raw[i].n);
-		json_t *o = json_object();
-		if (CHECK(v != NULL && o != NULL) && !CHECK(json_write_same(v)))
-			unit_note("raw string %zu", i);
-		/* The same bytes as a key. json_dumps writes broken text for
-		 * an invalid key (it ignores the failure); rpc_json_write fails. */
-		struct buf out = BUF_INIT;
-		if (o != NULL && json_object_setn_nocheck(o, raw[i].b, raw[i].n, json_true()) == 0 &&
-		    !CHECK(raw[i].valid ? json_write_same(o) : !rpc_json_write(&out, o)))
-			unit_note("raw key %zu", i);
-		buf_release(&out);
-		json_decref(v);
-		json_decref(o);
-	}
-}
-
 static const struct unit_case main_cases[] = {
 	UNIT_CASE(test_dispatch_table),
 	UNIT_CASE(test_error_messages),
@@ -713,7 +653,6 @@ static const struct unit_case main_cases[] = {
 	UNIT_CASE(test_control),
 	UNIT_CASE(test_snapshot_hooks),
 	UNIT_CASE(test_programmer_errors),
-	UNIT_CASE(test_json_write),
 };
 
 int main(void)
