@@ -88,18 +88,16 @@ static void rpc_getblockchaininfo(void *ctx, struct rpc_request *req)
 static void rpc_getblockcount(void *ctx, struct rpc_request *req)
 {
 	struct ledger_tip tip;
-	struct chain_id chain;
 	struct ledger_query *q = rpc_chain_query(req, ctx);
-	if (q != NULL && rpc_tip(req, q, &tip, &chain))
+	if (q != NULL && rpc_tip(req, q, &tip, NULL))
 		rpc_respond(req, json_integer((json_int_t)tip.height));
 }
 
 static void rpc_getbestblockhash(void *ctx, struct rpc_request *req)
 {
 	struct ledger_tip tip;
-	struct chain_id chain;
 	struct ledger_query *q = rpc_chain_query(req, ctx);
-	if (q != NULL && rpc_tip(req, q, &tip, &chain))
+	if (q != NULL && rpc_tip(req, q, &tip, NULL))
 		rpc_respond(req, rpc_json_hash(&tip.block_id));
 }
 

@@ -45,21 +45,35 @@ void rpc_quote(struct buf *out, const char *s)
 }
 
 /* The reply object of req's version around result or error (one of them
- * NULL; both references taken). NULL when out of memory. */
+ * NULL; both references taken). The id is shared with the request's
+ * document (jansson's reference counts are atomic), which outlives the
+ * reply: both belong to the job. NULL when out of memory. */
 static json_t *rpc_reply_object(const struct rpc_request *req, json_t *result, json_t *error)
 {
-	json_t *id = req->id ? json_deep_copy(req->id) : json_null();
-	if (id == NULL) {
+	json_t *o = json_object();
+	json_t *id = req->id ? json_incref((json_t *)req->id) : json_null();
+	bool ok = true;
+	if (o == NULL) {
 		json_decref(result);
 		json_decref(error);
+		json_decref(id);
 		return NULL;
 	}
-	if (req->v2)
-		return error ? json_pack("{s:s, s:o, s:o}", "jsonrpc", "2.0", "error", error, "id", id)
-		             : json_pack("{s:s, s:o, s:o}", "jsonrpc", "2.0", "result", result, "id", id);
-	if (error)
-		return json_pack("{s:n, s:o, s:o}", "result", "error", error, "id", id);
-	return json_pack("{s:o, s:n, s:o}", "result", result, "error", "id", id);
+	/* json_object_set_new takes its value also when it fails: each call
+	 * is made (&, not &&), so that every reference is taken. */
+	if (req->v2) {
+		ok &= json_object_set_new(o, "jsonrpc", json_string("2.0")) == 0;
+		ok &= json_object_set_new(o, error ? "error" : "result", error ? error : result) == 0;
+	} else {
+		ok &= json_object_set_new(o, "result", error ? json_null() : result) == 0;
+		ok &= json_object_set_new(o, "error", error ? error : json_null()) == 0;
+	}
+	ok &= json_object_set_new(o, "id", id) == 0;
+	if (!ok) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 static void rpc_bug_twice(const struct rpc_request *req)

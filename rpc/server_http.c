@@ -233,17 +233,22 @@ static void rpc_http_unauthorized(struct rpc_server *s, struct evhttp_request *r
 	rpc_http_plain(s, req, 401, "incorrect or missing RPC credentials");
 }
 
-static bool rpc_http_peer_allowed(const struct rpc_server *s, struct evhttp_request *req,
-                                  char *peer, size_t peercap)
+/* The client's address as text, for a log line. */
+static void rpc_http_peer_name(struct evhttp_request *req, char *peer, size_t peercap)
 {
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-	const struct sockaddr *sa = evcon ? evhttp_connection_get_addr(evcon) : NULL;
-	struct rpc_netaddr a;
 	char *host = NULL;
 	uint16_t port = 0;
 	if (evcon)
 		evhttp_connection_get_peer(evcon, &host, &port);
 	snprintf(peer, peercap, "%s:%u", host ? host : "?", port);
+}
+
+static bool rpc_http_peer_allowed(const struct rpc_server *s, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	const struct sockaddr *sa = evcon ? evhttp_connection_get_addr(evcon) : NULL;
+	struct rpc_netaddr a;
 	if (!rpc_netaddr_from_sockaddr(&a, sa))
 		return false;
 	if (rpc_netaddr_is_loopback(&a))
@@ -262,7 +267,8 @@ static bool rpc_http_admit(struct rpc_server *s, struct evhttp_request *req)
 		rpc_http_plain(s, req, 503, "server is shutting down");
 		return false;
 	}
-	if (!rpc_http_peer_allowed(s, req, peer, sizeof(peer))) {
+	if (!rpc_http_peer_allowed(s, req)) {
+		rpc_http_peer_name(req, peer, sizeof(peer));
 		LOG_WARNING(s->log, LOG_CAT_RPC, "RPC: refused connection from %s (not in -rpcallowip)", peer);
 		rpc_http_plain(s, req, 403, "forbidden");
 		return false;
@@ -278,6 +284,7 @@ static bool rpc_http_admit(struct rpc_server *s, struct evhttp_request *req)
 	}
 	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
 	if (!rpc_auth_check_header(s->auth, auth)) {
+		rpc_http_peer_name(req, peer, sizeof(peer));
 		rpc_http_unauthorized(s, req, peer);
 		return false;
 	}

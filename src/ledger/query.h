@@ -41,7 +41,8 @@ void ledger_query_destroy(struct ledger_query *q);
 /* ------------------------------------------------------------ records */
 
 /* The tip and the chain (chain id and genesis hash). Out: tip, chain_id,
- * genesis (any may be NULL), err. */
+ * genesis (any may be NULL; with both chain_id and genesis NULL only the
+ * tip record is read), err. */
 bool ledger_q_tip(struct ledger_query *q, struct ledger_tip *tip, struct chain_id *chain_id,
 		  struct hash256 *genesis, struct ledger_error *err);
 /* The chain record (parameters and supply). */
