@@ -22,7 +22,7 @@ struct rpc_dispatcher;
  * while the server runs. Every pointer may be NULL when the node runs
  * without a chain (then the methods answer RPC_NO_CHAIN). */
 struct rpc_chain {
-	struct ledger *ledger;            /* main loop only */
+	struct ledger *ledger;            /* main loop only (but ledger_tip_height_shared) */
 	struct mempool *mempool;          /* main loop only */
 	struct db *db;                    /* any thread, through snapshots */
 	const struct cons_valset *valset; /* the active set */

@@ -283,6 +283,7 @@ struct ledger *ledger_open_internal(struct ledger_error *err, struct db *db,
 			    genesis->chain_id.s);
 		goto out;
 	}
+	atomic_store(&l->shared_height, l->tip.height);
 	ok = true;
 out:
 	buf_release(&val);
@@ -321,6 +322,11 @@ void ledger_options_init(struct ledger_options *o)
 void ledger_get_tip(const struct ledger *l, struct ledger_tip *out)
 {
 	*out = l->tip;
+}
+
+uint64_t ledger_tip_height_shared(struct ledger *l)
+{
+	return atomic_load(&l->shared_height);
 }
 
 const struct chain_id *ledger_chain_id(const struct ledger *l)
@@ -494,6 +500,7 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 				   x->height, e);
 	}
 	l->generation++;
+	atomic_store(&l->shared_height, l->tip.height);
 	db_batch_destroy(batch);
 	buf_release(&tmp);
 	return true;

@@ -205,6 +205,11 @@ void ledger_close(struct ledger *l);
 
 /* Out: out = the tip. */
 void ledger_get_tip(const struct ledger *l, struct ledger_tip *out);
+/* The tip's height, for any thread (every other function here belongs to
+ * the thread that commits): set when the ledger opens and after each
+ * commit, once it is durable, so that a snapshot taken after reading it
+ * holds at least that height. */
+uint64_t ledger_tip_height_shared(struct ledger *l);
 /* The chain id, genesis hash and parameters (valid while l is open). */
 const struct chain_id *ledger_chain_id(const struct ledger *l);
 const struct hash256 *ledger_genesis_hash(const struct ledger *l);

@@ -7,6 +7,7 @@
 #define ROSTRA_LEDGER_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -134,6 +135,10 @@ struct ledger {
 	 * generation is stale. */
 	uint64_t generation;
 	size_t live_execs;
+
+	/* tip.height for other threads (ledger_tip_height_shared): stored
+	 * once a commit is durable. */
+	atomic_uint_least64_t shared_height;
 
 	/* What the next commit checks into the signature cache beside its
 	 * write (ledger_commit_prefetch), borrowed from the caller. */

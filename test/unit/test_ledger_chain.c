@@ -569,16 +569,19 @@ static void test_restart(void)
 	struct ledger_tip before, after;
 	if (!CHECK(tl_open(&t, "regtest", GTIME, 6, BAL, 1000, NULL)))
 		return;
+	CHECK(ledger_tip_height_shared(t.l) == 0);
 	CHECK(some_blocks(&t, 8));
 	ledger_get_tip(t.l, &before);
+	CHECK(ledger_tip_height_shared(t.l) == 8);
 	CHECK(tl_reopen(&t));
 	ledger_get_tip(t.l, &after);
 	CHECK(before.height == 8 && memcmp(&before, &after, sizeof(before)) == 0);
+	CHECK(ledger_tip_height_shared(t.l) == 8); /* published at open */
 	CHECK(tl_root_ok(&t));
 	/* It goes on from there. */
 	CHECK(some_blocks(&t, 2));
 	ledger_get_tip(t.l, &after);
-	CHECK(after.height == 10);
+	CHECK(after.height == 10 && ledger_tip_height_shared(t.l) == 10);
 	/* Reopening with another genesis is refused. */
 	{
 		struct ledger_error err;
