@@ -1,4 +1,5 @@
-/* Internals of bench_rostra shared by its files (doc/bench.md).
+/* Internals of bench_rostra shared by its files (doc/bench.md), and the
+ * part of them that bench_sync_chain links (bench_chain.c, bench_mix.c).
  *
  *   bench_rostra.c   main, options, the measuring loop, the one-thread
  *                    figures (verification, hashing, transactions, root)
@@ -6,6 +7,8 @@
  *                    genesis, transactions signed on several threads,
  *                    blocks built and committed the way a proposer does,
  *                    the raw verification bound on several threads
+ *   bench_mix.c      the mixed transactions of ledger_block_* and of
+ *                    bench_sync_chain
  *   bench_block.c    block execution plus commit (ledger_block_*)
  *   bench_feed.c     feed page latency on a large chain (feed_*)
  *
@@ -50,7 +53,10 @@ double bench_rate(const struct bench_ctx *b, bench_fn fn, void *arg, uint64_t ba
 void bench_figure(struct bench_ctx *b, const char *name, double value);
 /* True when the benchmark `name` passes the filter. */
 bool bench_wanted(const struct bench_ctx *b, const char *name);
-/* Print a failure of the code under test and abort. */
+/* Print a failure of the code under test and abort. Each program defines
+ * it in its main file (bench_rostra.c, bench_sync_chain.c), so that the
+ * message names the program; bench_chain.c and bench_mix.c need only this
+ * one of the helpers above. */
 void bench_die(const char *what, const char *why) __attribute__((noreturn));
 
 /* ------------------------------------------------------------ parallel */
@@ -157,6 +163,40 @@ static inline size_t bench_pick(uint64_t *state, size_t n)
 {
 	return (size_t)(bench_rand(state) % n);
 }
+
+/* ------------------------------------------------------------ the mix */
+
+/* The mixed transactions of ledger_block_* and bench_sync_chain
+ * (bench_mix.c): the chain they run on has BENCH_MIX_KEYS accounts of
+ * BENCH_MIX_BALANCE base units each (bench_chain_init), and its blocks
+ * hold BENCH_MIX_BLOCK_TXS transactions. */
+#define BENCH_MIX_KEYS 10000
+#define BENCH_MIX_BLOCK_TXS 1000
+#define BENCH_MIX_BALANCE UINT64_C(100000000000)
+
+/* The generator's state: its pseudo-random sequence (a fixed seed), the
+ * committed posts that replies and votes point at, and recent follows and
+ * stakes that unfollows and unstakes undo. */
+struct bench_mix;
+
+/* A generator for chain c (borrowed: it must outlive the generator), at
+ * the start of its sequence, knowing no post. Returns it
+ * (bench_mix_destroy); aborts when out of memory. */
+struct bench_mix *bench_mix_create(struct bench_chain *c);
+/* Free m (NULL does nothing). */
+void bench_mix_destroy(struct bench_mix *m);
+/* The next transaction of the mix, started by bench_chain_tx (so its
+ * sender's nonce moves on) and neither signed nor sealed: post 25%,
+ * reply 15, vote 25, transfer 12, follow 10, endorse 5, profile 3,
+ * unfollow 2, stake 2, unstake 1; some of them fail with a receipt code,
+ * as in a live chain. slot (< BENCH_MIX_BLOCK_TXS) is the transaction's
+ * place in its block: a profile's handle lives in m's storage for that
+ * slot, so tx borrows from m (and from static text) until the next call
+ * with the same slot or bench_mix_destroy. Out: tx. */
+void bench_mix_tx(struct bench_mix *m, struct tx *tx, size_t slot);
+/* Remember the post id as committed: later replies and votes may point at
+ * it. Aborts when out of memory. */
+void bench_mix_note_post(struct bench_mix *m, const struct hash256 *id);
 
 /* ------------------------------------------------------------ benchmarks */
 

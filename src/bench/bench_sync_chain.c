@@ -6,20 +6,15 @@
  * Writes a regtest data directory DIR whose DIR/regtest/genesis.json and
  * DIR/regtest/chainstate hold a chain of N blocks (default 100) of 1,000
  * mixed signed transactions each: the mix, keys and genesis accounts of the
- * ledger_block_* benchmark (bench_block.c's generator, 10,000 accounts), a
- * genesis named "regtest" whose one validator signs with a key this tool
- * derives and then forgets (so a rostrad started on DIR serves the chain as
- * a full node and never produces). Every block goes through the validator's
- * own path: its transactions are admitted by a mempool (mempool_add), and
+ * ledger_block_* benchmark (bench_mix.c, 10,000 accounts), a genesis named
+ * "regtest" whose one validator signs with a key this tool derives and
+ * then forgets (so a rostrad started on DIR serves the chain as a full
+ * node and never produces). Every block goes through the validator's own
+ * path: its transactions are admitted by a mempool (mempool_add), and
  * cons_produce_block builds, signs, commits and accepts it, so each block
  * carries a real last commit and is stored with its real commit, which a
  * syncing node verifies. The last stdout line is a JSON object: blocks,
  * txs, height.
- *
- * The generator is bench_block.c's, included here rather than linked: its
- * functions are file-local and that file belongs to the ledger benchmark,
- * which this tool reuses read-only. Its bench_ledger_block comes along
- * unused, with the two helpers it needs from bench_rostra.c defined below.
  */
 #include "config.h"
 
@@ -31,13 +26,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bench/bench_block.c"
-
+#include "bench/bench.h"
 #include "consensus/consensus.h"
 #include "crypto/crypto.h"
 #include "crypto/sha256.h"
 #include "mempool/mempool.h"
 #include "mempool/mempool_ledger.h"
+#include "util/buf.h"
+#include "util/clock.h"
 #include "util/file.h"
 #include "util/parse.h"
 
@@ -49,11 +45,6 @@ struct bs_opts {
 	uint64_t blocks;
 	unsigned threads;
 };
-
-void bench_figure(struct bench_ctx *b, const char *name, double value)
-{
-	buf_printf(&b->json, "%s\"%s\":%.6g", b->json.len ? "," : "", name, value);
-}
 
 void bench_die(const char *what, const char *why)
 {
@@ -146,24 +137,18 @@ static void bs_open_ledger(struct bench_chain *c, const char *netdir)
 
 /* Generate, sign and admit one block's transactions; remember the posts
  * (a post that fails leaves votes on it to fail too: part of the mix). */
-static void bs_fill_mempool(struct lb_model *m, struct mempool *mp, struct tx *txs)
+static void bs_fill_mempool(struct bench_chain *c, struct bench_mix *m, struct mempool *mp,
+			    struct tx *txs)
 {
 	struct mempool_reject why;
-	for (size_t i = 0; i < LB_TXS; i++)
-		lb_tx(m, &txs[i], i);
-	bench_chain_sign(m->c, NULL, txs, LB_TXS);
-	for (size_t i = 0; i < LB_TXS; i++) {
+	for (size_t i = 0; i < BENCH_MIX_BLOCK_TXS; i++)
+		bench_mix_tx(m, &txs[i], i);
+	bench_chain_sign(c, NULL, txs, BENCH_MIX_BLOCK_TXS);
+	for (size_t i = 0; i < BENCH_MIX_BLOCK_TXS; i++) {
 		if (mempool_add(mp, &why, NULL, &txs[i]) != MEMPOOL_OK)
 			bench_die("mempool_add", why.msg);
-		if (txs[i].type == TX_POST) {
-			if (m->nposts == m->capposts) {
-				m->capposts = m->capposts ? 2 * m->capposts : 4096;
-				m->posts = realloc(m->posts, m->capposts * sizeof(*m->posts));
-				if (m->posts == NULL)
-					bench_die("memory", "out of memory");
-			}
-			m->posts[m->nposts++] = *tx_id(&txs[i]);
-		}
+		if (txs[i].type == TX_POST)
+			bench_mix_note_post(m, tx_id(&txs[i]));
 		tx_release(&txs[i]);
 	}
 }
@@ -177,12 +162,10 @@ static void bs_build(struct bench_chain *c, const struct bs_opts *o, const char 
 	struct mempool_options mo;
 	struct cons_valset vs;
 	struct cons_produced out;
-	struct lb_model *m = calloc(1, sizeof(*m));
-	struct tx *txs = calloc(LB_TXS, sizeof(*txs));
-	if (m == NULL || txs == NULL)
+	struct bench_mix *m = bench_mix_create(c);
+	struct tx *txs = calloc(BENCH_MIX_BLOCK_TXS, sizeof(*txs));
+	if (txs == NULL)
 		bench_die("memory", "out of memory");
-	m->c = c;
-	m->rng = 0x726f73747261;
 	clock_init(&clk);
 	mempool_chain_from_ledger(&mc, c->l);
 	mempool_options_default(&mo);
@@ -198,12 +181,12 @@ static void bs_build(struct bench_chain *c, const struct bs_opts *o, const char 
 	cons_valset_from_genesis(&vs, &c->g);
 	*ntx = 0;
 	for (uint64_t i = 0; i < o->blocks; i++) {
-		bs_fill_mempool(m, mp, txs);
+		bs_fill_mempool(c, m, mp, txs);
 		int64_t now = clock_now_ms(NULL);
 		if (!cons_produce_block(c->l, &out, err, sizeof(err), mp, s, &vs,
 					now > 0 ? (uint64_t)now : 0))
 			bench_die("cons_produce_block", err);
-		if (out.ntx != LB_TXS || mempool_count(mp) != 0)
+		if (out.ntx != BENCH_MIX_BLOCK_TXS || mempool_count(mp) != 0)
 			bench_die("cons_produce_block", "a transaction was left out of its block");
 		*ntx += out.ntx;
 		if ((i + 1) % 10 == 0)
@@ -214,8 +197,7 @@ static void bs_build(struct bench_chain *c, const struct bs_opts *o, const char 
 	unlink(path);
 	mempool_destroy(mp);
 	free(txs);
-	free(m->posts);
-	free(m);
+	bench_mix_destroy(m);
 }
 
 int main(int argc, char **argv)
@@ -237,7 +219,7 @@ int main(int argc, char **argv)
 	bs_mkdir(o.datadir);
 	bs_path(netdir, sizeof(netdir), o.datadir, "regtest");
 	bs_mkdir(netdir);
-	bench_chain_init(&c, LB_KEYS, LB_BALANCE, o.threads);
+	bench_chain_init(&c, BENCH_MIX_KEYS, BENCH_MIX_BALANCE, o.threads);
 	sha256(ck.b, "rostra-bench-sync-validator", 27);
 	bs_regtest_genesis(&c, &ck);
 	bs_write_genesis(&c, netdir);
