@@ -847,8 +847,10 @@ static void test_pool_cancel(void)
 		size_t first, wrong = 0;
 		memset(&s, 0, sizeof(s));
 		ledger_pool_start(p, sum_item, &s, 10000);
+		/* The caller may take an item too (none is left when the
+		 * worker was quicker: that is fine). */
 		if (round % 2)
-			CHECK(ledger_pool_help(p)); /* the caller takes item 0 or later */
+			(void)ledger_pool_help(p);
 		first = ledger_pool_cancel(p);
 		CHECK(first <= 10000);
 		for (size_t i = 0; i < 10000; i++)
