@@ -29,7 +29,7 @@ static bool social_getaccount_key(struct rpc_request *req, struct pubkey *pk, ch
 	if (v[0] == '@')
 		return social_q_begin(sq, s, req) &&
 		       social_param_account(req, pk, sq->q, s->hrp, 0);
-	if (!social_address_parse(pk, s->hrp, v)) {
+	if (!address_decode_unchecked(pk, s->hrp, v)) {
 		rpc_respond_error(req, RPC_NOT_FOUND, "invalid address '%.100s'", v);
 		return false;
 	}

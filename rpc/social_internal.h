@@ -32,13 +32,6 @@ void social_q_end(struct social_q *sq);
 /* Answer a ledger error (IO, CORRUPT: internal error; CURSOR: -8). */
 void social_ledger_error(struct rpc_request *req, const struct ledger_error *err);
 
-/* address_decode without its last check, that the key is on the curve
- * (the only costly part): the caller checks it (key_pubkey_valid) unless
- * the key came out of the state, which holds valid keys only. Out: pk
- * (zeroed on failure). Returns false for everything else address_decode
- * rejects. */
-bool social_address_parse(struct pubkey *pk, const char *hrp, const char *str);
-
 /* Parameter i as an account: an address under hrp, or "@handle" looked up
  * in q. -5 for a bad address or an unknown handle. Out: pk. */
 bool social_param_account(struct rpc_request *req, struct pubkey *pk, struct ledger_query *q,

@@ -73,40 +73,6 @@ bool social_param_account(struct rpc_request *req, struct pubkey *pk, struct led
 	return true;
 }
 
-/* The address version of doc/protocol.md (address_decode's). */
-#define SOCIAL_ADDRESS_VERSION 0
-
-bool social_address_parse(struct pubkey *pk, const char *hrp, const char *str)
-{
-	char got[BECH32M_HRP_MAX + 1];
-	uint8_t data[BECH32M_MAX_LEN];
-	size_t n = 0, klen = 0;
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	memset(pk, 0, sizeof(*pk));
-	if (!bech32m_decode(got, sizeof(got), data, &n, sizeof(data), str) ||
-	    strcmp(got, hrp) != 0 || n < 1 || data[0] != SOCIAL_ADDRESS_VERSION)
-		return false;
-	/* 5-bit groups to bytes, as address_decode: exactly PUBKEY_LEN of
-	 * them, less than 5 padding bits, all zero. */
-	for (size_t i = 1; i < n; i++) {
-		acc = (acc << 5) | data[i];
-		bits += 5;
-		if (bits >= 8) {
-			bits -= 8;
-			if (klen == PUBKEY_LEN)
-				return false;
-			pk->b[klen++] = (uint8_t)(acc >> bits);
-		}
-		acc &= (1u << bits) - 1;
-	}
-	if (klen != PUBKEY_LEN || bits >= 5 || acc != 0) {
-		memset(pk, 0, sizeof(*pk));
-		return false;
-	}
-	return true;
-}
-
 bool social_param_hash(struct rpc_request *req, struct hash256 *h, size_t i)
 {
 	const char *v = rpc_param_str(req, i, "");

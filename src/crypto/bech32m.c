@@ -252,12 +252,11 @@ bool address_encode(char out[ADDRESS_MAX_LEN], const char *hrp, const struct pub
 	return bech32m_encode(out, ADDRESS_MAX_LEN, hrp, data, 1 + n);
 }
 
-bool address_decode(struct pubkey *pk, const char *hrp, const char *str)
+bool address_decode_unchecked(struct pubkey *pk, const char *hrp, const char *str)
 {
 	char got_hrp[BECH32M_HRP_MAX + 1];
 	uint8_t data[BECH32M_MAX_LEN];
 	uint8_t key[BECH32M_MAX_LEN * 5 / 8]; /* room for any decoded string */
-	struct pubkey cand;
 	size_t n = 0, klen = 0;
 
 	memset(pk, 0, sizeof(*pk));
@@ -267,9 +266,17 @@ bool address_decode(struct pubkey *pk, const char *hrp, const char *str)
 		return false;
 	if (!address_from_5bit(key, sizeof(key), &klen, data + 1, n - 1) || klen != PUBKEY_LEN)
 		return false;
-	memcpy(cand.b, key, PUBKEY_LEN);
-	if (!key_pubkey_valid(&cand))
+	memcpy(pk->b, key, PUBKEY_LEN);
+	return true;
+}
+
+bool address_decode(struct pubkey *pk, const char *hrp, const char *str)
+{
+	if (!address_decode_unchecked(pk, hrp, str))
 		return false;
-	*pk = cand;
+	if (!key_pubkey_valid(pk)) {
+		memset(pk, 0, sizeof(*pk));
+		return false;
+	}
 	return true;
 }

@@ -46,5 +46,10 @@ bool address_encode(char out[ADDRESS_MAX_LEN], const char *hrp, const struct pub
  * more bits, a key that is not 32 bytes, and a key not on the curve.
  * Out: pk (zeroed on failure). Needs crypto_init(). */
 bool address_decode(struct pubkey *pk, const char *hrp, const char *str);
+/* address_decode without its last check, that the key is on the curve
+ * (the only costly part, a square root): for a caller that checks it
+ * itself or knows the key another way, e.g. from a state that holds valid
+ * keys only. Out: pk (zeroed on failure). */
+bool address_decode_unchecked(struct pubkey *pk, const char *hrp, const char *str);
 
 #endif

@@ -6,6 +6,8 @@
  *     outputs are empty;
  *   - whenever address_decode accepts a string, address_encode of the key
  *     reproduces it in lower case;
+ *   - address_decode accepts exactly what address_decode_unchecked accepts
+ *     with a key on the curve, with the same key;
  *   - reading the input as (HRP, 5-bit symbols), whatever bech32m_encode
  *     accepts decodes back to the same HRP and symbols.
  */
@@ -59,7 +61,13 @@ static void fuzz_address(const char *s)
 
 	fuzz_lower(lower, s);
 	for (i = 0; i < sizeof(hrps) / sizeof(hrps[0]); i++) {
-		if (!address_decode(&pk, hrps[i], s))
+		struct pubkey raw;
+		bool ok = address_decode(&pk, hrps[i], s);
+		bool raw_ok = address_decode_unchecked(&raw, hrps[i], s);
+		if (ok != (raw_ok && key_pubkey_valid(&raw)) ||
+		    (ok && memcmp(pk.b, raw.b, PUBKEY_LEN) != 0))
+			abort();
+		if (!ok)
 			continue;
 		if (!address_encode(out, hrps[i], &pk) || strcmp(out, lower) != 0)
 			abort();
