@@ -99,7 +99,7 @@ static void lb_validate(struct ledger *l, const struct block *b, const struct bl
 		bench_die("ledger_execute_block", err.msg);
 	bench_chain_commit_for(&cm, b);
 	if (next != NULL)
-		ledger_commit_prefetch(l, next->txs, next->ntx);
+		ledger_commit_prefetch(l, next->txs, next->ntx, false);
 	if (!ledger_commit(l, &err, x, b, &cm))
 		bench_die("ledger_commit", err.msg);
 	ledger_exec_destroy(x);

@@ -430,13 +430,14 @@ static void commit_item(void *ctx, size_t i, unsigned w)
 				   j->ch[k]->chas, j->ch[k]->cur, j->ch[k]->clen);
 }
 
-void ledger_commit_prefetch(struct ledger *l, const struct tx *txs, size_t n)
+void ledger_commit_prefetch(struct ledger *l, const struct tx *txs, size_t n, bool complete)
 {
 	for (size_t i = 0; i < n; i++)
 		if (!txs[i].sealed)
 			abort(); /* a programmer error: the cache hashes the sighash */
 	l->prefetch = l->sigcache != NULL ? txs : NULL;
 	l->nprefetch = l->sigcache != NULL ? n : 0;
+	l->prefetch_complete = complete;
 }
 
 bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exec *x,
@@ -486,7 +487,9 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 	l->lthash = x->lthash;
 	batch_meta(batch, l, &tmp);
 	ok = db_write(l->db, e, sizeof(e), batch, true);
-	if (job && ledger_pool_cancel(l->pool) == 0)
+	if (job && l->prefetch_complete)
+		ledger_pool_wait(l->pool);
+	else if (job && ledger_pool_cancel(l->pool) == 0)
 		commit_item(&cj, 0, 0); /* no worker got to the cache item */
 	/* The hot-state cache may hold values that were never committed. */
 	if (!ok && l->cache != NULL)

@@ -271,18 +271,21 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 
 /* Have the next ledger_commit also check txs[0..n) (sealed: tx_check and
  * the signature, as block validation does) into the signature cache, on
- * the worker pool while the caller builds, writes and syncs the batch; the
- * commit returns once they are done too. For a caller that already holds
- * the block after the one it commits (block sync, the benchmarks): the
- * pool's threads would otherwise idle through the write, and the next
- * execution then finds those transactions checked. Nothing else changes:
- * a transaction that fails is simply not cached and is judged again by
- * the execution. txs is borrowed until that commit returns; the hint is
+ * the worker pool while the caller builds, writes and syncs the batch. For
+ * a caller that already holds the block after the one it commits (block
+ * sync, the benchmarks): the pool's threads would otherwise idle through
+ * the write, and the next execution then finds those transactions checked.
+ * With complete false, the commit drops, once its write is done, the
+ * checks no worker has started (the next execution overlaps them with its
+ * application anyway), so how many are done depends on timing; with
+ * complete true it returns only when all are done. Nothing else changes: a
+ * transaction that fails is simply not cached and is judged again by the
+ * execution. txs is borrowed until that commit returns; the hint is
  * dropped by it whether it succeeds or not. A caller that may not reach
  * ledger_commit (a block refused before it) drops the hint with
- * ledger_commit_prefetch(l, NULL, 0). A no-op when the signature cache is
- * disabled. */
-void ledger_commit_prefetch(struct ledger *l, const struct tx *txs, size_t n);
+ * ledger_commit_prefetch(l, NULL, 0, false). A no-op when the signature
+ * cache is disabled. */
+void ledger_commit_prefetch(struct ledger *l, const struct tx *txs, size_t n, bool complete);
 
 /* Free an execution (its snapshot and change set). NULL is a no-op. */
 void ledger_exec_destroy(struct ledger_exec *x);

@@ -144,6 +144,7 @@ struct ledger {
 	 * write (ledger_commit_prefetch), borrowed from the caller. */
 	const struct tx *prefetch;
 	size_t nprefetch;
+	bool prefetch_complete;
 };
 
 /* ------------------------------------------------------------ change set */

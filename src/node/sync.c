@@ -286,10 +286,10 @@ static void node_sync_connect(struct node_sync *s)
 		struct node_sync_slot *next = &s->slots[(h + 1) % NODE_SYNC_WINDOW];
 		if (next->height == h + 1 && next->blk != NULL)
 			ledger_commit_prefetch(n->ledger, next->blk->block.txs,
-					       next->blk->block.ntx);
+					       next->blk->block.ntx, false);
 		bool ok = cons_accept_block(n->ledger, err, sizeof(err), &n->valset, &sl->blk->block,
 					    &sl->blk->commit);
-		ledger_commit_prefetch(n->ledger, NULL, 0); /* unused if refused early */
+		ledger_commit_prefetch(n->ledger, NULL, 0, false); /* unused if refused early */
 		uint64_t from = sl->from;
 		struct hash256 id = sl->blk->block.id;
 		node_sync_slot_clear(sl);
