@@ -451,10 +451,11 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 	struct commit_job cj;
 	char e[DB_ERR_LEN];
 	size_t n, nprefetch = l->nprefetch;
-	bool ok, job;
+	bool ok, job, complete = l->prefetch_complete;
 
 	/* The hint is for this call only, whatever its outcome. */
 	l->nprefetch = 0;
+	l->prefetch_complete = false;
 	if (x->l != l)
 		abort();
 	if (x->generation != l->generation)
@@ -487,7 +488,7 @@ bool ledger_commit(struct ledger *l, struct ledger_error *err, struct ledger_exe
 	l->lthash = x->lthash;
 	batch_meta(batch, l, &tmp);
 	ok = db_write(l->db, e, sizeof(e), batch, true);
-	if (job && l->prefetch_complete)
+	if (job && complete)
 		ledger_pool_wait(l->pool);
 	else if (job && ledger_pool_cancel(l->pool) == 0)
 		commit_item(&cj, 0, 0); /* no worker got to the cache item */
