@@ -7,11 +7,13 @@
  * peers whose height reaches them (fewest in flight first, at most
  * NODE_SYNC_PEER_INFLIGHT each). Each slot of the window remembers which
  * peer it was asked from and when; a slot that has not arrived after
- * NODE_SYNC_STALL_MS, from a peer that has delivered no block for as
- * long, is asked again from another peer (a peer that is busy sending the
- * window's earlier blocks is not stalled: on a slow machine the window
- * takes longer than that to apply, and asking again would only fetch
- * every later block twice). Blocks that arrive
+ * NODE_SYNC_STALL_MS is asked again from another peer when it is the
+ * next block the chain needs, or when its peer has delivered no block for
+ * as long. (A peer busy sending the window's other blocks is not stalled
+ * for those: on a slow machine the window takes longer than that to
+ * apply, and asking again would fetch every later block twice. The next
+ * block is the exception, so that a peer trickling the others cannot hold
+ * the chain back: at worst one block is fetched twice.) Blocks that arrive
  * are kept in their slot and joined to the chain in height order through
  * cons_accept_block (the block, its last commit and the commit that came
  * with it, all verified); a block that fails gets its sender judged by
@@ -157,7 +159,8 @@ static bool node_sync_peer_idle(struct p2p_peer **peers, size_t np, uint64_t id,
 }
 
 /* True when height h should be asked now (not arrived, not asked, or
- * stalled: asked NODE_SYNC_STALL_MS ago from a peer idle as long). */
+ * stalled: asked NODE_SYNC_STALL_MS ago, and either the next height the
+ * chain needs or from a peer idle as long). */
 static bool node_sync_wanted(struct node_sync *s, struct p2p_peer **peers, size_t np, uint64_t h,
 			     uint64_t now, uint64_t *stalled)
 {
@@ -166,7 +169,8 @@ static bool node_sync_wanted(struct node_sync *s, struct p2p_peer **peers, size_
 	if (sl->blk != NULL)
 		return false;
 	if (sl->peer != 0 && (now - sl->asked_ms < NODE_SYNC_STALL_MS ||
-			      !node_sync_peer_idle(peers, np, sl->peer, now)))
+			      (h != node_sync_tip(s->n) + 1 &&
+			       !node_sync_peer_idle(peers, np, sl->peer, now))))
 		return false;
 	*stalled = sl->peer;
 	return true;
