@@ -5,7 +5,7 @@ peer that says it is ahead but never delivers stalls, and the heights
 asked from it are asked again from another peer, so the node still
 reaches the validator's tip and state root."""
 from framework import RostraTest, assert_equal, assert_in, assert_true, wait_until
-from framework.p2p import (RawPeer, frame, peer_addr, share_genesis, varint, version_payload,
+from framework.p2p import (RawPeer, block_frame, frame, peer_addr, share_genesis, version_payload,
                            wait_tip)
 
 
@@ -33,10 +33,9 @@ class P2PStallTest(RostraTest):
         self.log("a block whose commit does not verify gets its sender discouraged")
         bad = self.raw_ahead(d, "127.0.0.21", a, 20)
         bad.wait_for("getblocks")
-        block = bytes.fromhex(a.rpc.getblock(a.rpc.getblockhash(1), 0))
         commit = bytearray.fromhex(a.rpc.getcommit(1)["hex"])
         commit[-1] ^= 1  # a signature byte
-        bad.send(frame("block", varint(len(block)) + block + varint(len(commit)) + bytes(commit)))
+        bad.send(block_frame(a, 1, commit))
         assert_true(bad.closed(), "the sender of the bad block is disconnected")
         wait_until(lambda: any("(127.0.0.21:" in line and "misbehaved" in line
                                for line in d.log().splitlines()),

@@ -8,7 +8,7 @@ import re
 import time
 
 from framework import RostraTest, assert_equal, assert_true, wait_until
-from framework.p2p import RawPeer, frame, share_genesis, varint, version_payload, wait_tip
+from framework.p2p import RawPeer, block_frame, share_genesis, wait_tip
 
 HEIGHT = 30
 STEP_S = 0.25
@@ -23,20 +23,12 @@ class P2PSyncProgressTest(RostraTest):
         share_genesis(a, d)
         d.start(["-listen=1"])
 
-        info = a.rpc.getblockchaininfo()
         raw = RawPeer(d, "127.0.0.31")
-        raw.send(frame("version", version_payload(info["chainid"], info["genesishash"],
-                                                  height=HEIGHT)))
-        raw.wait_for("version")
-        raw.send(frame("verack", b""))
-        raw.wait_for("verack")
-        raw.wait_for("getblocks")
+        raw.claim_chain(a, HEIGHT)
 
         self.log(f"the raw peer sends a block every {STEP_S} s")
         for h in range(1, HEIGHT + 1):
-            block = bytes.fromhex(a.rpc.getblock(a.rpc.getblockhash(h), 0))
-            commit = bytes.fromhex(a.rpc.getcommit(h)["hex"])
-            raw.send(frame("block", varint(len(block)) + block + varint(len(commit)) + commit))
+            raw.send(block_frame(a, h))
             time.sleep(STEP_S)
         wait_tip([a, d])
         wait_until(lambda: f"sync: caught up at height {HEIGHT}" in d.log(), timeout=30,

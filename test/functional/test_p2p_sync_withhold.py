@@ -15,7 +15,7 @@ import threading
 import time
 
 from framework import RostraTest, assert_true, wait_until
-from framework.p2p import RawPeer, frame, peer_addr, share_genesis, varint, version_payload, wait_tip
+from framework.p2p import RawPeer, block_frame, peer_addr, share_genesis, wait_tip
 
 HEIGHT = 40
 TRICKLE_S = 0.6          # HEIGHT - 1 blocks: about 23 s of trickling
@@ -31,22 +31,12 @@ class P2PSyncWithholdTest(RostraTest):
         share_genesis(a, d)
         d.start(["-listen=1"])
 
-        info = a.rpc.getblockchaininfo()
         raw = RawPeer(d, "127.0.0.32")
-        raw.send(frame("version", version_payload(info["chainid"], info["genesishash"],
-                                                  height=HEIGHT)))
-        raw.wait_for("version")
-        raw.send(frame("verack", b""))
-        raw.wait_for("verack")
-        raw.wait_for("getblocks")
+        raw.claim_chain(a, HEIGHT)
         asked = time.monotonic()
         self.log("D asked the raw peer for blocks; it trickles all but block 1")
 
-        blocks = {}
-        for h in range(2, HEIGHT + 1):
-            block = bytes.fromhex(a.rpc.getblock(a.rpc.getblockhash(h), 0))
-            commit = bytes.fromhex(a.rpc.getcommit(h)["hex"])
-            blocks[h] = frame("block", varint(len(block)) + block + varint(len(commit)) + commit)
+        blocks = {h: block_frame(a, h) for h in range(2, HEIGHT + 1)}
         trickling = threading.Event()
         trickling.set()
 

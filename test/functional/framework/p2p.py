@@ -91,6 +91,15 @@ def version_payload(chain_id, genesis_hex, height=0, nonce=None, user_agent=b"/r
             + varint(len(user_agent)) + user_agent)
 
 
+def block_frame(node, height, commit=None):
+    """The `block` message of node's block at height with its commit
+    (commit: other commit bytes instead, e.g. a broken one)."""
+    block = bytes.fromhex(node.rpc.getblock(node.rpc.getblockhash(height), 0))
+    if commit is None:
+        commit = bytes.fromhex(node.rpc.getcommit(height)["hex"])
+    return frame("block", varint(len(block)) + block + varint(len(commit)) + bytes(commit))
+
+
 class RawPeer:
     """A hand-driven P2P connection to node from a chosen loopback source
     address (127.0.0.N), so that discouraging one does not touch the
@@ -137,6 +146,17 @@ class RawPeer:
                 raise ConnectionError(f"closed while waiting for {command}")
             if f[0] == command:
                 return f[1]
+
+    def claim_chain(self, source_node, height):
+        """Handshake as a peer holding source_node's chain up to height,
+        and wait for the node's first getblocks."""
+        info = source_node.rpc.getblockchaininfo()
+        self.send(frame("version", version_payload(info["chainid"], info["genesishash"],
+                                                   height=height)))
+        self.wait_for("version")
+        self.send(frame("verack", b""))
+        self.wait_for("verack")
+        self.wait_for("getblocks")
 
     def handshake(self, chain_id=None, genesis=None):
         info = self.node.rpc.getblockchaininfo()
