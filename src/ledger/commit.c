@@ -247,6 +247,9 @@ struct ledger *ledger_open_internal(struct ledger_error *err, struct db *db,
 	if (l->opt.cache_bytes > 0)
 		l->cache = ledger_cache_create(l->opt.cache_bytes, l->seed);
 	l->sigcache = ledger_sigcache_create(l->opt.sigcache_entries);
+	/* Off with the signature cache: both are "checked before" memories. */
+	if (l->sigcache != NULL)
+		l->keycache = ledger_keycache_create(LEDGER_KEYCACHE_ENTRIES, l->seed);
 	l->pool = ledger_pool_create(l->opt.threads);
 	if (l->pool == NULL) {
 		ledger_fail(err, LEDGER_ERR_IO, "cannot start the worker threads");
@@ -308,6 +311,7 @@ void ledger_close(struct ledger *l)
 		abort(); /* every execution must be destroyed first */
 	ledger_pool_destroy(l->pool);
 	ledger_sigcache_destroy(l->sigcache);
+	ledger_keycache_destroy(l->keycache);
 	ledger_cache_destroy(l->cache);
 	free(l);
 }

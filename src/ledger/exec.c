@@ -542,16 +542,18 @@ bool ledger_check_and_verify(struct ledger *l, const struct tx *tx, enum prim_er
 	/* The sender's key is parsed once, by the verification: a valid
 	 * signature proves it valid. It is parsed on its own only on a failure
 	 * path, so that the error is tx_check's, in tx_check's order. */
-	if (!tx_check_payload(tx, e)) {
-		if (!key_pubkey_valid(&tx->sender))
+	if (!tx_check_payload_with(tx, e, ledger_keycache_judge, l->keycache)) {
+		if (!ledger_keycache_valid(l->keycache, &tx->sender))
 			*e = PRIM_ERR_SENDER_KEY;
 		return false;
 	}
 	if (!tx_verify_sig(tx)) {
-		if (!key_pubkey_valid(&tx->sender))
+		if (!ledger_keycache_valid(l->keycache, &tx->sender))
 			*e = PRIM_ERR_SENDER_KEY;
 		return false;
 	}
+	/* The signature verified: its key is valid. */
+	ledger_keycache_note(l->keycache, &tx->sender);
 	/* An entry also vouches for tx_check (a function of the signed bytes),
 	 * so a block validation skips both for a transaction seen before. */
 	ledger_sigcache_store(l->sigcache, entry, slot);

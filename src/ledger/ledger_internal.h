@@ -115,6 +115,27 @@ void ledger_sigcache_counts(struct ledger_sigcache *c, uint64_t *hits, uint64_t 
  * signature is bad. A pass is remembered in the cache. */
 bool ledger_check_and_verify(struct ledger *l, const struct tx *tx, enum prim_err *e);
 
+/* Keys known valid (keycache.c): a bounded, thread-safe, direct-mapped
+ * set of x-only keys that passed key_pubkey_valid or signed a verified
+ * signature. Only valid keys enter it, so a lookup answers exactly as
+ * key_pubkey_valid does, without parsing a key seen before. */
+struct ledger_keycache;
+
+#define LEDGER_KEYCACHE_ENTRIES ((size_t)1 << 14)
+
+/* entries rounded up to a power of two; 0 gives NULL (no cache). */
+struct ledger_keycache *ledger_keycache_create(size_t entries, uint64_t seed);
+void ledger_keycache_destroy(struct ledger_keycache *c);
+/* Whether k is in the cache (no check: a miss says nothing). */
+bool ledger_keycache_has(struct ledger_keycache *c, const struct pubkey *k);
+/* key_pubkey_valid(k), remembering a valid key (a NULL cache just checks). */
+bool ledger_keycache_valid(struct ledger_keycache *c, const struct pubkey *k);
+/* Enter k without checking it: only for a key proven valid (the sender of
+ * a signature that verified). A later key may evict it. */
+void ledger_keycache_note(struct ledger_keycache *c, const struct pubkey *k);
+/* ledger_keycache_valid as a tx_key_valid_fn (ctx: the cache). */
+bool ledger_keycache_judge(void *ctx, const struct pubkey *k);
+
 /* ------------------------------------------------------------ the ledger */
 
 struct ledger {
@@ -123,6 +144,7 @@ struct ledger {
 	struct ledger_cache *cache;        /* NULL when disabled */
 	struct ledger_pool *pool;
 	struct ledger_sigcache *sigcache;  /* NULL when disabled */
+	struct ledger_keycache *keycache;  /* NULL with the signature cache */
 	uint64_t seed;                     /* for the in-memory tables */
 
 	struct ledger_tip tip;

@@ -188,6 +188,17 @@ bool tx_check(const struct tx *tx, enum prim_err *err);
  * order of errors. Out: *err. Returns true if tx passes. */
 bool tx_check_payload(const struct tx *tx, enum prim_err *err);
 
+/* A judge of x-only keys for tx_check_payload_with: must return exactly
+ * what key_pubkey_valid(k) returns (e.g. from a cache of keys already
+ * found valid). */
+typedef bool tx_key_valid_fn(void *ctx, const struct pubkey *k);
+
+/* tx_check_payload with the keys judged by valid(ctx, key) (NULL:
+ * key_pubkey_valid); the checks and their order are the same. Out: *err.
+ * Returns true if tx passes. */
+bool tx_check_payload_with(const struct tx *tx, enum prim_err *err, tx_key_valid_fn *valid,
+			   void *ctx);
+
 /* True if tx->sig is a valid BIP340 signature of the sighash by
  * tx->sender. tx must be sealed. */
 bool tx_verify_sig(const struct tx *tx);

@@ -52,32 +52,41 @@ static bool check_profile(const struct tx_profile *p, enum prim_err *err)
 	return true;
 }
 
-static bool check_key(const struct pubkey *k, enum prim_err e, enum prim_err *err)
+/* How a key is judged: by key_pubkey_valid, or by a caller's function
+ * that gives the same answer (tx_check_payload_with). */
+struct key_judge {
+	tx_key_valid_fn *fn;
+	void *ctx;
+};
+
+static bool check_key(const struct key_judge *j, const struct pubkey *k, enum prim_err e,
+		      enum prim_err *err)
 {
-	return key_pubkey_valid(k) ? true : fail(err, e);
+	bool ok = j->fn != NULL ? j->fn(j->ctx, k) : key_pubkey_valid(k);
+	return ok ? true : fail(err, e);
 }
 
-static bool check_payload(const struct tx *tx, enum prim_err *err)
+static bool check_payload(const struct tx *tx, const struct key_judge *j, enum prim_err *err)
 {
 	switch (tx->type) {
 	case TX_TRANSFER:
-		if (!check_key(&tx->u.transfer.to, PRIM_ERR_TO_KEY, err))
+		if (!check_key(j, &tx->u.transfer.to, PRIM_ERR_TO_KEY, err))
 			return false;
 		return text_ok(&tx->u.transfer.memo) ? true : fail(err, PRIM_ERR_MEMO_UTF8);
 	case TX_POST:
 		return check_post(&tx->u.post, err);
 	case TX_ENDORSE:
-		return check_key(&tx->u.endorse.subject, PRIM_ERR_SUBJECT_KEY, err);
+		return check_key(j, &tx->u.endorse.subject, PRIM_ERR_SUBJECT_KEY, err);
 	case TX_FOLLOW:
 	case TX_UNFOLLOW:
-		return check_key(&tx->u.follow.target, PRIM_ERR_TARGET_KEY, err);
+		return check_key(j, &tx->u.follow.target, PRIM_ERR_TARGET_KEY, err);
 	case TX_PROFILE:
 		return check_profile(&tx->u.profile, err);
 	case TX_STAKE:
 	case TX_UNSTAKE:
-		return check_key(&tx->u.stake.validator, PRIM_ERR_VALIDATOR_KEY, err);
+		return check_key(j, &tx->u.stake.validator, PRIM_ERR_VALIDATOR_KEY, err);
 	case TX_VALIDATOR:
-		if (!check_key(&tx->u.validator.consensus_key, PRIM_ERR_CONSENSUS_KEY, err))
+		if (!check_key(j, &tx->u.validator.consensus_key, PRIM_ERR_CONSENSUS_KEY, err))
 			return false;
 		return text_ok(&tx->u.validator.moniker) ? true : fail(err, PRIM_ERR_MONIKER_UTF8);
 	case TX_VOTE:
@@ -90,14 +99,22 @@ static bool check_payload(const struct tx *tx, enum prim_err *err)
 
 bool tx_check(const struct tx *tx, enum prim_err *err)
 {
+	static const struct key_judge plain = { NULL, NULL };
 	*err = PRIM_ERR_OK;
-	if (!check_key(&tx->sender, PRIM_ERR_SENDER_KEY, err))
+	if (!check_key(&plain, &tx->sender, PRIM_ERR_SENDER_KEY, err))
 		return false;
-	return check_payload(tx, err);
+	return check_payload(tx, &plain, err);
 }
 
 bool tx_check_payload(const struct tx *tx, enum prim_err *err)
 {
+	return tx_check_payload_with(tx, err, NULL, NULL);
+}
+
+bool tx_check_payload_with(const struct tx *tx, enum prim_err *err, tx_key_valid_fn *valid,
+			   void *ctx)
+{
+	const struct key_judge j = { valid, ctx };
 	*err = PRIM_ERR_OK;
-	return check_payload(tx, err);
+	return check_payload(tx, &j, err);
 }

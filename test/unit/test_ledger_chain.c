@@ -976,6 +976,80 @@ static void test_sigcache_trust(void)
 	tl_close(&t);
 }
 
+static bool keycache_yes(void *ctx, const struct pubkey *k)
+{
+	(void)ctx;
+	(void)k;
+	return true;
+}
+
+/* The cache of valid keys answers as key_pubkey_valid: invalid keys (off
+ * the curve, above the field, zero) are never entered, a valid one is
+ * entered once checked, a verified sender is entered without a parse; and
+ * the transactions' key checks go through it. */
+static void test_keycache(void)
+{
+	static const char *const bad[] = {
+		"eefdea4cdb677750a420fee807eacf21eb9898ae79b9768766e4faa04a2d4a34",
+		"fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc30",
+		"0000000000000000000000000000000000000000000000000000000000000000",
+	};
+	struct ledger_keycache *c = ledger_keycache_create(100, 42);
+	struct tl t;
+	struct pubkey k;
+	struct tx tx;
+	enum prim_err pe;
+	if (!CHECK(c != NULL))
+		return;
+	CHECK(ledger_keycache_create(0, 42) == NULL);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK(unit_unhex(k.b, sizeof(k.b), bad[i]) == PUBKEY_LEN);
+		CHECK(!ledger_keycache_has(c, &k)); /* an empty slot is no hit */
+		CHECK(!ledger_keycache_valid(c, &k) && !ledger_keycache_has(c, &k));
+		CHECK(!ledger_keycache_valid(NULL, &k));
+	}
+	if (!CHECK(tl_open(&t, "regtest", GTIME, 4, BAL, 1000, NULL))) {
+		ledger_keycache_destroy(c);
+		return;
+	}
+	CHECK(!ledger_keycache_has(c, &t.pk[1]));
+	CHECK(ledger_keycache_valid(c, &t.pk[1]) && ledger_keycache_has(c, &t.pk[1]));
+	CHECK(ledger_keycache_valid(NULL, &t.pk[1]));
+	ledger_keycache_note(c, &t.pk[2]);
+	CHECK(ledger_keycache_has(c, &t.pk[2]));
+	ledger_keycache_destroy(c);
+	/* Through the ledger: a checked transfer enters its recipient and,
+	 * once its signature verified, its sender; an off-curve recipient is
+	 * refused every time. */
+	tl_tx(&t, &tx, 1, TX_TRANSFER);
+	tx.u.transfer.to = t.pk[3];
+	tx.u.transfer.amount = 5;
+	if (CHECK(tl_sign(&t, &tx, 1))) {
+		struct ledger_error err;
+		CHECK(!ledger_keycache_has(t.l->keycache, &t.pk[3]));
+		CHECK(ledger_check_tx(t.l, &err, &tx, 0, BAL));
+		CHECK(ledger_keycache_has(t.l->keycache, &t.pk[3]));
+		CHECK(ledger_keycache_has(t.l->keycache, &t.pk[1]));
+	}
+	tx_release(&tx);
+	tl_tx(&t, &tx, 2, TX_TRANSFER);
+	CHECK(unit_unhex(tx.u.transfer.to.b, PUBKEY_LEN, bad[0]) == PUBKEY_LEN);
+	tx.u.transfer.amount = 5;
+	if (CHECK(tl_sign(&t, &tx, 2))) {
+		struct ledger_error err;
+		for (int round = 0; round < 2; round++)
+			CHECK(!ledger_check_tx(t.l, &err, &tx, 0, BAL) &&
+			      err.code == LEDGER_ERR_PRIM && err.prim == PRIM_ERR_TO_KEY);
+		CHECK(!ledger_keycache_has(t.l->keycache, &tx.u.transfer.to));
+		/* The hook is what judges: a judge that passes every key
+		 * passes this one, the default judge does not. */
+		CHECK(!tx_check_payload_with(&tx, &pe, NULL, NULL) && pe == PRIM_ERR_TO_KEY);
+		CHECK(tx_check_payload_with(&tx, &pe, keycache_yes, NULL));
+	}
+	tx_release(&tx);
+	tl_close(&t);
+}
+
 static void test_sigcache(void)
 {
 	struct tl t;
@@ -1049,6 +1123,7 @@ const struct unit_case tl_chain_cases[] = {
 	UNIT_CASE(test_pool_cancel),
 	UNIT_CASE(test_commit_prefetch),
 	UNIT_CASE(test_sigcache_trust),
+	UNIT_CASE(test_keycache),
 	UNIT_CASE(test_sigcache),
 	UNIT_CASE(test_names),
 };
