@@ -48,7 +48,7 @@ struct db_iter;
 
 /* Defaults set by db_options_init. */
 #define DB_DEFAULT_CACHE_BYTES ((size_t)32 << 20)
-#define DB_DEFAULT_WRITE_BUFFER_BYTES ((size_t)32 << 20)
+#define DB_DEFAULT_WRITE_BUFFER_BYTES ((size_t)16 << 20)
 #define DB_DEFAULT_MAX_OPEN_FILES 256
 #define DB_DEFAULT_BLOOM_BITS 10
 
