@@ -121,7 +121,7 @@ bool ledger_check_and_verify(struct ledger *l, const struct tx *tx, enum prim_er
  * key_pubkey_valid does, without parsing a key seen before. */
 struct ledger_keycache;
 
-#define LEDGER_KEYCACHE_ENTRIES ((size_t)1 << 14)
+#define LEDGER_KEYCACHE_ENTRIES ((size_t)1 << 16)
 
 /* entries rounded up to a power of two; 0 gives NULL (no cache). */
 struct ledger_keycache *ledger_keycache_create(size_t entries, uint64_t seed);
