@@ -66,8 +66,9 @@ struct rpc_job {
 	bool sync;             /* rpc_dispatch_sync: every handler answers at once */
 	json_t *whole;         /* the reply to the body as a whole, or NULL */
 	int whole_status;
-	struct rpc_request *reqs;
+	struct rpc_request *reqs;  /* &one for a single request */
 	size_t nreqs;
+	struct rpc_request one;
 	atomic_size_t pending; /* calls not yet answered, +1 while running */
 	bool snap_opened;
 	void *snapshot;

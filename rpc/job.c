@@ -35,7 +35,8 @@ void rpc_job_destroy(struct rpc_job *job)
 		return;
 	for (size_t i = 0; i < job->nreqs; i++)
 		json_decref(job->reqs[i].response);
-	free(job->reqs);
+	if (job->reqs != &job->one)
+		free(job->reqs);
 	json_decref(job->whole);
 	json_decref(job->doc);
 	free(job->body);
@@ -54,7 +55,9 @@ static bool rpc_job_whole(struct rpc_job *job, int code, const char *message, in
 
 static bool rpc_job_alloc(struct rpc_job *job, size_t n)
 {
-	job->reqs = calloc(n, sizeof(*job->reqs));
+	/* A single request lives in the job (the common case: no second
+	 * allocation); a batch gets an array. */
+	job->reqs = n == 1 && !job->batch ? &job->one : calloc(n, sizeof(*job->reqs));
 	if (job->reqs == NULL)
 		return false;
 	job->nreqs = n;

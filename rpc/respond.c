@@ -59,16 +59,17 @@ static json_t *rpc_reply_object(const struct rpc_request *req, json_t *result, j
 		json_decref(id);
 		return NULL;
 	}
-	/* json_object_set_new takes its value also when it fails: each call
-	 * is made (&, not &&), so that every reference is taken. */
+	/* json_object_set_new_nocheck (the keys are literals) takes its value
+	 * also when it fails: each call is made (&, not &&), so that every
+	 * reference is taken. */
 	if (req->v2) {
-		ok &= json_object_set_new(o, "jsonrpc", json_string("2.0")) == 0;
-		ok &= json_object_set_new(o, error ? "error" : "result", error ? error : result) == 0;
+		ok &= json_object_set_new_nocheck(o, "jsonrpc", json_string("2.0")) == 0;
+		ok &= json_object_set_new_nocheck(o, error ? "error" : "result", error ? error : result) == 0;
 	} else {
-		ok &= json_object_set_new(o, "result", error ? json_null() : result) == 0;
-		ok &= json_object_set_new(o, "error", error ? error : json_null()) == 0;
+		ok &= json_object_set_new_nocheck(o, "result", error ? json_null() : result) == 0;
+		ok &= json_object_set_new_nocheck(o, "error", error ? error : json_null()) == 0;
 	}
-	ok &= json_object_set_new(o, "id", id) == 0;
+	ok &= json_object_set_new_nocheck(o, "id", id) == 0;
 	if (!ok) {
 		json_decref(o);
 		return NULL;
