@@ -90,14 +90,10 @@ static void rpc_getblockchaininfo(void *ctx, struct rpc_request *req)
 static void rpc_getblockcount(void *ctx, struct rpc_request *req)
 {
 	struct rpc_chain *c = ctx;
-	struct ledger_tip tip;
-	if (c->ledger != NULL) {
+	if (c->ledger == NULL)
+		rpc_no_chain(req);
+	else
 		rpc_respond(req, json_integer((json_int_t)ledger_tip_height_shared(c->ledger)));
-		return;
-	}
-	struct ledger_query *q = rpc_chain_query(req, ctx);
-	if (q != NULL && rpc_tip(req, q, &tip, NULL))
-		rpc_respond(req, json_integer((json_int_t)tip.height));
 }
 
 static void rpc_getbestblockhash(void *ctx, struct rpc_request *req)

@@ -46,6 +46,8 @@ bool rpc_param_account(struct rpc_request *req, struct pubkey *out, size_t i,
 struct ledger_query *rpc_chain_query(struct rpc_request *req, const struct rpc_chain *c);
 /* Answer a ledger error as RPC_INTERNAL_ERROR. */
 void rpc_chain_fail(struct rpc_request *req, const struct ledger_error *e);
+/* Answer RPC_NO_CHAIN: the node runs without a chain (no genesis.json). */
+void rpc_no_chain(struct rpc_request *req);
 
 /* chain_tx.c: the handlers of the chain area's transaction and mempool
  * methods (ctx: struct rpc_chain). */

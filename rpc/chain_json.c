@@ -184,10 +184,15 @@ bool rpc_param_account(struct rpc_request *req, struct pubkey *out, size_t i,
 	return false;
 }
 
+void rpc_no_chain(struct rpc_request *req)
+{
+	rpc_respond_error(req, RPC_NO_CHAIN, "no chain (no genesis.json in the data directory)");
+}
+
 struct ledger_query *rpc_chain_query(struct rpc_request *req, const struct rpc_chain *c)
 {
 	if (c->db == NULL) {
-		rpc_respond_error(req, RPC_NO_CHAIN, "no chain (no genesis.json in the data directory)");
+		rpc_no_chain(req);
 		return NULL;
 	}
 	struct ledger_query *q = rpc_request_snapshot(req);

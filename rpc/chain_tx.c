@@ -48,7 +48,7 @@ void rpc_chain_sendrawtransaction(void *ctx, struct rpc_request *req)
 	struct mempool_reject why;
 	struct tx tx;
 	if (c->mempool == NULL) {
-		rpc_respond_error(req, RPC_NO_CHAIN, "no chain (no genesis.json in the data directory)");
+		rpc_no_chain(req);
 		return;
 	}
 	if (!rpc_param_tx(req, &tx))
@@ -102,7 +102,7 @@ void rpc_chain_gettransaction(void *ctx, struct rpc_request *req)
 	struct buf raw = BUF_INIT;
 	bool found = false;
 	if (c->db == NULL) {
-		rpc_respond_error(req, RPC_NO_CHAIN, "no chain (no genesis.json in the data directory)");
+		rpc_no_chain(req);
 		return;
 	}
 	if (!rpc_param_hash(req, &txid, 0, "txid"))
@@ -136,7 +136,7 @@ void rpc_chain_getmempoolinfo(void *ctx, struct rpc_request *req)
 	const struct rpc_chain *c = ctx;
 	uint64_t hits = 0, misses = 0;
 	if (c->mempool == NULL) {
-		rpc_respond_error(req, RPC_NO_CHAIN, "no chain (no genesis.json in the data directory)");
+		rpc_no_chain(req);
 		return;
 	}
 	ledger_sigcache_stats(c->ledger, &hits, &misses);
@@ -153,7 +153,7 @@ void rpc_chain_getrawmempool(void *ctx, struct rpc_request *req)
 	const struct rpc_chain *c = ctx;
 	size_t n = 0;
 	if (c->mempool == NULL) {
-		rpc_respond_error(req, RPC_NO_CHAIN, "no chain (no genesis.json in the data directory)");
+		rpc_no_chain(req);
 		return;
 	}
 	size_t cap = mempool_count(c->mempool);

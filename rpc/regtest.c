@@ -15,7 +15,7 @@ static void rpc_generate(void *ctx, struct rpc_request *req)
 	if (!rpc_param_int(req, &n, 0, 1, 1, RPC_GENERATE_MAX))
 		return;
 	if (c->ledger == NULL) {
-		rpc_respond_error(req, RPC_NO_CHAIN, "no chain (no genesis.json in the data directory)");
+		rpc_no_chain(req);
 		return;
 	}
 	json_t *arr = json_array();

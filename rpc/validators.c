@@ -92,7 +92,7 @@ static void rpc_getconsensusstate(void *ctx, struct rpc_request *req)
 	struct ledger_tip tip;
 	struct cons_sign_state st;
 	if (c->ledger == NULL) {
-		rpc_respond_error(req, RPC_NO_CHAIN, "no chain (no genesis.json in the data directory)");
+		rpc_no_chain(req);
 		return;
 	}
 	ledger_get_tip(c->ledger, &tip);
