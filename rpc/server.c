@@ -89,7 +89,9 @@ static bool rpc_set_endpoints(struct rpc_server *s, char *err, size_t errcap,
 		for (size_t i = 0; i < 2; i++) {
 			snprintf(s->endpoints[i].host, sizeof(s->endpoints[i].host), "%s", loopback[i]);
 			s->endpoints[i].port = c->port;
-			s->endpoints[i].optional = true;
+			/* Only ::1 may be missing (no IPv6). If 127.0.0.1 is taken,
+			 * rostra-cli would send the cookie to whoever holds it. */
+			s->endpoints[i].optional = i == 1;
 		}
 		return true;
 	}

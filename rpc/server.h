@@ -89,13 +89,14 @@ struct rpc_server *rpc_server_create(char *err, size_t errcap,
                                      const struct rpc_server_config *c,
                                      const struct rpc_dispatcher *d, struct logger *log);
 
-/* Bind (loopback unless both -rpcbind and -rpcallowip were given), write
+/* Bind (127.0.0.1, and ::1 if it can, unless both -rpcbind and -rpcallowip
+ * were given, when every one of those must bind), write
  * the cookie, start the HTTP and worker threads. main_base is the main
  * loop's event base, where main-loop methods run. The process must have
  * called evthread_use_pthreads() before creating main_base (the server's
  * own base is created here), since other threads activate events on both
- * bases. Out: err on failure ("cannot bind RPC to 127.0.0.1:7371:
- * Address already in use"), and then nothing is left running. */
+ * bases. Out: err on failure ("cannot bind RPC to 127.0.0.1 port
+ * 7371: Address already in use"), and then nothing is left running. */
 bool rpc_server_start(struct rpc_server *s, char *err, size_t errcap,
                       struct event_base *main_base);
 

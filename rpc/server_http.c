@@ -385,7 +385,7 @@ static bool rpc_http_bind(struct rpc_server *s, const struct rpc_endpoint *e,
 
 static bool rpc_http_bind_all(struct rpc_server *s, char *err, size_t errcap)
 {
-	char msg[256] = "cannot bind RPC to any address";
+	char msg[256];
 	s->bound = calloc(s->nendpoints, sizeof(*s->bound));
 	if (s->bound == NULL) {
 		snprintf(err, errcap, "out of memory");
@@ -395,15 +395,14 @@ static bool rpc_http_bind_all(struct rpc_server *s, char *err, size_t errcap)
 		const struct rpc_endpoint *e = &s->endpoints[i];
 		if (rpc_http_bind(s, e, msg, sizeof(msg)))
 			continue;
-		if (!e->optional)
-			break;
-		/* A default loopback address may be missing (no IPv6). */
+		if (!e->optional) {
+			snprintf(err, errcap, "%s", msg);
+			return false;
+		}
+		/* A default ::1 may be missing (no IPv6). */
 		LOG_WARNING(s->log, LOG_CAT_RPC, "%s", msg);
 	}
-	if (s->nbound == s->nendpoints || (s->nbound > 0 && s->endpoints[0].optional))
-		return true;
-	snprintf(err, errcap, "%s", msg);
-	return false;
+	return true;
 }
 
 bool rpc_http_setup(struct rpc_server *s, char *err, size_t errcap)

@@ -168,6 +168,11 @@ static bool node_net_listen(struct node *n, char *err, size_t errcap)
 	size_t nb = args_get_multi_count(a, "bind");
 	if (!args_get_bool(a, "listen"))
 		return true;
+	if (port == node_config_rpc_port(&n->cfg)) {
+		snprintf(err, errcap, "cannot bind P2P and RPC to the same port %u: set -port and -rpcport apart",
+		         port);
+		return false;
+	}
 	for (size_t i = 0; i < (nb ? nb : 1); i++) {
 		const char *b = nb ? args_get_multi(a, "bind", i) : "0.0.0.0";
 		if (!p2p_addr_parse(&bind, b, port)) {

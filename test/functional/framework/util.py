@@ -50,10 +50,19 @@ def wait_until(predicate, timeout=10.0, interval=0.05, what="condition"):
         time.sleep(interval)
 
 
+_ports_given = set()
+
+
 def free_port():
-    """A TCP port that was free on 127.0.0.1 a moment ago (bind to port 0).
-    Another process may take it before it is used; Node.start retries on a
-    bind failure with fresh ports."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A TCP port that was free on 127.0.0.1 a moment ago (bind to port 0),
+    never one this process was given before (the kernel may hand the same
+    port out twice in a row once the probe socket is closed). Another
+    process may take it before it is used; Node.start retries on a bind
+    failure with fresh ports."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _ports_given:
+            _ports_given.add(port)
+            return port
