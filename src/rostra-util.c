@@ -253,6 +253,21 @@ static uint16_t util_free_port(void)
 	return port;
 }
 
+/* A free port that no node before slot (k, rpc) of t was given: the kernel
+ * may hand the same port out twice once the probe socket is closed. */
+static uint16_t util_testnet_port(const struct util_testnet *t, uint64_t k, bool rpc)
+{
+	for (int tries = 0; tries < 64; tries++) {
+		uint16_t port = util_free_port();
+		bool used = port == 0 || (rpc && t->p2p[k] == port);
+		for (uint64_t i = 0; i < k && !used; i++)
+			used = t->p2p[i] == port || t->rpc[i] == port;
+		if (!used)
+			return port;
+	}
+	return 0;
+}
+
 static bool util_path(char *out, char *err, size_t errcap, const char *dir, uint64_t node,
 		      const char *name)
 {
@@ -288,8 +303,8 @@ static bool util_testnet_node(struct util_testnet *t, char *err, size_t errcap, 
 		ok = ok && node_keyfile_generate(&sk, &t->opkey[k], err, errcap, path);
 		key_wipe(&sk);
 	}
-	t->p2p[k] = t->baseport ? (uint16_t)(t->baseport + 2 * k) : util_free_port();
-	t->rpc[k] = t->baseport ? (uint16_t)(t->baseport + 2 * k + 1) : util_free_port();
+	t->p2p[k] = t->baseport ? (uint16_t)(t->baseport + 2 * k) : util_testnet_port(t, k, false);
+	t->rpc[k] = t->baseport ? (uint16_t)(t->baseport + 2 * k + 1) : util_testnet_port(t, k, true);
 	if (ok && (t->p2p[k] == 0 || t->rpc[k] == 0)) {
 		snprintf(err, errcap, "cannot find a free port");
 		ok = false;
