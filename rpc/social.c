@@ -82,7 +82,7 @@ static void social_getaccount(void *ctx, struct rpc_request *req)
 		goto out;
 	}
 	json_t *o = social_account_json(sq.q, &err, &a, s->hrp, addr[0] ? addr : NULL, &pk,
-					tip.time);
+					tip.time, have_pending ? pending : 0);
 	if (o == NULL && err.code != LEDGER_ERR_OK) {
 		social_ledger_error(req, &err);
 		goto out;
@@ -90,12 +90,6 @@ static void social_getaccount(void *ctx, struct rpc_request *req)
 	if (addr[0] && !social_getaccount_valid(req, &pk, &a)) {
 		json_decref(o);
 		goto out;
-	}
-	if (!have_pending || pending < a.nonce)
-		pending = a.nonce;
-	if (o != NULL && json_object_set_new(o, "pendingnonce", social_uint(pending)) != 0) {
-		json_decref(o);
-		o = NULL;
 	}
 	rpc_respond(req, o);
 out:

@@ -59,12 +59,15 @@ json_t *social_post_json(struct ledger_query *q, bool *found, struct ledger_erro
 /* A page result: {"items": items, "next": hex or null}. items is stolen. */
 json_t *social_page_result(json_t *items, const struct ledger_page *page);
 
-/* {"address", "handle"} etc. of getaccount, without pendingnonce. now is
- * the tip time for voting power; addr, pk's address as text when the
- * caller has it (else NULL: encoded from pk under hrp). Returns NULL on
- * error (err filled when a ledger error) or out of memory. */
+/* getaccount's object ({"address", "handle", ..., "pendingnonce"}). now
+ * is the tip time for voting power; pending, the mempool's next nonce for
+ * the account (the account's nonce when higher); addr, pk's address as
+ * text when the caller has it (else NULL: encoded from pk under hrp).
+ * Returns NULL on error (err filled when a ledger error) or out of memory.
+ * Out: *a, the account. The object may be one this thread made before
+ * and refills (social_json.c): the caller must not change it. */
 json_t *social_account_json(struct ledger_query *q, struct ledger_error *err,
 			    struct ledger_account *a, const char *hrp, const char *addr,
-			    const struct pubkey *pk, uint64_t now);
+			    const struct pubkey *pk, uint64_t now, uint64_t pending);
 
 #endif

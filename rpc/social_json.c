@@ -2,6 +2,7 @@
  * parsing, and the JSON forms of accounts, posts and pages. */
 #include "config.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "crypto/bech32m.h"
@@ -173,11 +174,6 @@ json_t *social_page_result(json_t *items, const struct ledger_page *page)
 	return json_pack("{s:o, s:o}", "items", items, "next", next);
 }
 
-static json_t *social_text(const uint8_t *p, size_t len)
-{
-	return json_stringn(len ? (const char *)p : "", len);
-}
-
 /* Set o[key] = v (a literal key; v's reference taken). False when v is
  * NULL or memory runs out. */
 static bool social_put(json_t *o, const char *key, json_t *v)
@@ -185,39 +181,128 @@ static bool social_put(json_t *o, const char *key, json_t *v)
 	return v != NULL && json_object_set_new_nocheck(o, key, v) == 0;
 }
 
+/* getaccount's fields in the reply's order: the text fields, then the
+ * integers (social_account_fill keeps this order). */
+enum { SOCIAL_ACCOUNT_TEXTS = 5, SOCIAL_ACCOUNT_INTS = 12 };
+static const char *const social_account_keys[SOCIAL_ACCOUNT_TEXTS + SOCIAL_ACCOUNT_INTS] = {
+	"address", "handle", "name", "about", "website",
+	"balance", "nonce", "reputation", "reputationscore", "votingpower", "staked",
+	"unbonding", "endorsementsused", "posts", "followers", "following", "pendingnonce",
+};
+
+/* An account object with every key and a placeholder value of its type. */
+static json_t *social_account_new(void)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; o != NULL && i < SOCIAL_ACCOUNT_TEXTS + SOCIAL_ACCOUNT_INTS; i++) {
+		if (!social_put(o, social_account_keys[i],
+				i < SOCIAL_ACCOUNT_TEXTS ? json_string("") : json_integer(0))) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
+	return o;
+}
+
+/* Set the value at it to text (NULL: JSON null), in place when it is a
+ * string already. False when out of memory or not UTF-8. */
+static bool social_account_text(json_t *o, void *it, const uint8_t *p, size_t len, bool null)
+{
+	json_t *v = json_object_iter_value(it);
+	if (null)
+		return json_is_null(v) || json_object_iter_set_new(o, it, json_null()) == 0;
+	const char *t = len ? (const char *)p : "";
+	if (json_is_string(v))
+		return json_string_setn(v, t, len) == 0;
+	json_t *nv = json_stringn(t, len);
+	return nv != NULL && json_object_iter_set_new(o, it, nv) == 0;
+}
+
+/* Write the account's values into o (made by social_account_new), in
+ * place: no key is added and no integer allocated. */
+static bool social_account_fill(json_t *o, const char *addr, const struct ledger_account *a,
+				const struct ledger_profile *pr, uint64_t now, uint64_t pending)
+{
+	const struct { const uint8_t *p; size_t len; } text[SOCIAL_ACCOUNT_TEXTS] = {
+		{ (const uint8_t *)addr, strlen(addr) },
+		{ a->handle, a->handle_len },
+		{ pr->name, pr->name_len },
+		{ pr->about, pr->about_len },
+		{ pr->website, pr->website_len },
+	};
+	const json_int_t num[SOCIAL_ACCOUNT_INTS] = {
+		(json_int_t)a->balance, (json_int_t)a->nonce, (json_int_t)a->reputation,
+		ledger_rep_score(a->reputation), ledger_vp_now(a->vp, a->vp_time, now),
+		(json_int_t)a->staked, (json_int_t)a->unbonding, (json_int_t)a->endorse_used,
+		(json_int_t)a->posts, (json_int_t)a->followers, (json_int_t)a->following,
+		(json_int_t)pending,
+	};
+	void *it = json_object_iter(o);
+	bool ok = true;
+	for (size_t i = 0; i < SOCIAL_ACCOUNT_TEXTS && ok; i++, it = json_object_iter_next(o, it))
+		ok = social_account_text(o, it, text[i].p, text[i].len, i == 1 && a->handle_len == 0);
+	for (size_t i = 0; i < SOCIAL_ACCOUNT_INTS && ok; i++, it = json_object_iter_next(o, it))
+		ok = json_integer_set(json_object_iter_value(it), num[i]) == 0;
+	return ok;
+}
+
+/* Each thread keeps the last account object it made, and fills it again
+ * once no reply holds it (its reference count is back to the thread's
+ * own): getaccount then allocates no JSON value but its strings. The
+ * count is read with acquire order, matching jansson's release-ordered
+ * decrement, so that the last reply's serialisation, maybe on another
+ * thread, is over before the object is written. */
+static pthread_key_t social_account_tls;
+static bool social_account_tls_ok;
+static pthread_once_t social_account_once = PTHREAD_ONCE_INIT;
+
+static void social_account_tls_free(void *o)
+{
+	json_decref(o);
+}
+
+static void social_account_tls_init(void)
+{
+	social_account_tls_ok = pthread_key_create(&social_account_tls, social_account_tls_free) == 0;
+}
+
+/* An account object for the caller (its reference): this thread's kept
+ * one when free, else a new one, then kept. NULL when out of memory. */
+static json_t *social_account_object(void)
+{
+	pthread_once(&social_account_once, social_account_tls_init);
+	json_t *kept = social_account_tls_ok ? pthread_getspecific(social_account_tls) : NULL;
+	if (kept != NULL && __atomic_load_n(&kept->refcount, __ATOMIC_ACQUIRE) == 1)
+		return json_incref(kept);
+	json_t *o = social_account_new();
+	if (o != NULL && social_account_tls_ok &&
+	    pthread_setspecific(social_account_tls, json_incref(o)) == 0)
+		json_decref(kept);
+	else if (o != NULL && social_account_tls_ok)
+		json_decref(o); /* the reference meant for the thread */
+	return o;
+}
+
 json_t *social_account_json(struct ledger_query *q, struct ledger_error *err,
 			    struct ledger_account *a, const char *hrp, const char *addr,
-			    const struct pubkey *pk, uint64_t now)
+			    const struct pubkey *pk, uint64_t now, uint64_t pending)
 {
 	struct ledger_profile pr;
+	char encoded[ADDRESS_MAX_LEN];
 	ledger_error_clear(err);
 	if (!ledger_q_account(q, a, err, pk) || !ledger_q_profile(q, &pr, err, pk))
 		return NULL;
-	/* Set one by one (json_pack parses its format and checks each key
-	 * on every call; this is getaccount's hot path). A NULL value (out of
-	 * memory) stops the chain, so that no later value is made. */
-	json_t *o = json_object();
-	bool ok = o != NULL &&
-		  social_put(o, "address", addr ? json_string(addr) : social_address(hrp, pk)) &&
-		  social_put(o, "handle", a->handle_len ? social_text(a->handle, a->handle_len)
-							: json_null()) &&
-		  social_put(o, "name", social_text(pr.name, pr.name_len)) &&
-		  social_put(o, "about", social_text(pr.about, pr.about_len)) &&
-		  social_put(o, "website", social_text(pr.website, pr.website_len)) &&
-		  social_put(o, "balance", social_uint(a->balance)) &&
-		  social_put(o, "nonce", social_uint(a->nonce)) &&
-		  social_put(o, "reputation", json_integer((json_int_t)a->reputation)) &&
-		  social_put(o, "reputationscore", json_integer(ledger_rep_score(a->reputation))) &&
-		  social_put(o, "votingpower", social_uint(ledger_vp_now(a->vp, a->vp_time, now))) &&
-		  social_put(o, "staked", social_uint(a->staked)) &&
-		  social_put(o, "unbonding", social_uint(a->unbonding)) &&
-		  social_put(o, "endorsementsused", social_uint(a->endorse_used)) &&
-		  social_put(o, "posts", social_uint(a->posts)) &&
-		  social_put(o, "followers", social_uint(a->followers)) &&
-		  social_put(o, "following", social_uint(a->following));
-	if (!ok) {
+	if (addr == NULL) {
+		if (!address_encode(encoded, hrp, pk))
+			return NULL;
+		addr = encoded;
+	}
+	if (pending < a->nonce)
+		pending = a->nonce;
+	json_t *o = social_account_object();
+	if (o != NULL && !social_account_fill(o, addr, a, &pr, now, pending)) {
 		json_decref(o);
-		return NULL;
+		o = NULL;
 	}
 	return o;
 }

@@ -5,6 +5,7 @@
  * -32602). */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "mempool/mempool_ledger.h"
 #include "rpc/dispatch.h"
 #include "rpc/social.h"
+#include "rpc/social_internal.h"
 #include "test_ledger.h"
 #include "util/buf.h"
 #include "util/hex.h"
@@ -246,6 +248,77 @@ static void test_getaccount(void)
 	fx_close(&f);
 }
 
+/* The account object a thread keeps (social_json.c) is filled again only
+ * once no reply holds it, and every field is rewritten: a held object keeps
+ * its values, the handle turns from a string to null and back. */
+static void test_account_object_reuse(void)
+{
+	struct fx f;
+	struct ledger_error err;
+	struct ledger_account a;
+	if (!CHECK(fx_open(&f)))
+		return;
+	struct ledger_query *q = rpc_social_snapshot_open(f.t.db);
+	json_t *held = social_account_json(q, &err, &a, "rro", NULL, &f.t.pk[1], GTIME, 0);
+	CHECK(held != NULL && strcmp(jstr(held, "handle"), "alice") == 0);
+	CHECK(strcmp(jstr(held, "address"), f.addr[1]) == 0 && jint(held, "pendingnonce") == 26);
+	json_t *other = social_account_json(q, &err, &a, "rro", f.addr[5], &f.t.pk[5], GTIME, 7);
+	CHECK(other != NULL && other != held);
+	CHECK(json_is_null(json_object_get(other, "handle")) && jint(other, "pendingnonce") == 7);
+	CHECK(strcmp(jstr(other, "name"), "") == 0 && jint(other, "posts") == 0);
+	CHECK(strcmp(jstr(held, "handle"), "alice") == 0 && jint(held, "posts") == 25);
+	CHECK(strcmp(jstr(held, "name"), "Alice") == 0 && json_object_size(held) == 17);
+	json_decref(held);
+	json_decref(other);
+	/* other is kept and free: filled again, in place */
+	json_t *again = social_account_json(q, &err, &a, "rro", NULL, &f.t.pk[1], GTIME, 30);
+	CHECK(again == other);
+	CHECK(strcmp(jstr(again, "handle"), "alice") == 0 && strcmp(jstr(again, "name"), "Alice") == 0);
+	CHECK(jint(again, "posts") == 25 && jint(again, "pendingnonce") == 30);
+	CHECK(json_object_size(again) == 17);
+	json_decref(again);
+	again = social_account_json(q, &err, &a, "rro", f.addr[5], &f.t.pk[5], GTIME, 0);
+	CHECK(again == other && json_is_null(json_object_get(again, "handle")));
+	CHECK(strcmp(jstr(again, "name"), "") == 0 && jint(again, "followers") == 0);
+	CHECK(strcmp(jstr(again, "address"), f.addr[5]) == 0);
+	json_decref(again);
+	rpc_social_snapshot_close(f.t.db, q);
+	fx_close(&f);
+}
+
+/* A thread's kept object is freed when the thread ends (a leak here is
+ * reported under LeakSanitizer). */
+struct reuse_thread {
+	struct fx *f;
+	bool ok;
+};
+
+static void *reuse_thread_main(void *arg)
+{
+	struct reuse_thread *t = arg;
+	struct ledger_error err;
+	struct ledger_account a;
+	struct ledger_query *q = rpc_social_snapshot_open(t->f->t.db);
+	json_t *o = q ? social_account_json(q, &err, &a, "rro", NULL, &t->f->t.pk[2], GTIME, 0) : NULL;
+	t->ok = o != NULL && strcmp(jstr(o, "address"), t->f->addr[2]) == 0;
+	json_decref(o);
+	if (q)
+		rpc_social_snapshot_close(t->f->t.db, q);
+	return NULL;
+}
+
+static void test_account_object_thread(void)
+{
+	struct fx f;
+	pthread_t th;
+	if (!CHECK(fx_open(&f)))
+		return;
+	struct reuse_thread t = { .f = &f, .ok = false };
+	if (CHECK(pthread_create(&th, NULL, reuse_thread_main, &t) == 0))
+		CHECK(pthread_join(th, NULL) == 0 && t.ok);
+	fx_close(&f);
+}
+
 /* Every rejection of the account and id parameters. */
 static void test_bad_arguments(void)
 {
@@ -473,6 +546,8 @@ static void test_no_hooks(void)
 
 static const struct unit_case cases[] = {
 	UNIT_CASE(test_getaccount),
+	UNIT_CASE(test_account_object_reuse),
+	UNIT_CASE(test_account_object_thread),
 	UNIT_CASE(test_bad_arguments),
 	UNIT_CASE(test_getpost),
 	UNIT_CASE(test_paging),
