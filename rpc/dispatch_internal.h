@@ -51,6 +51,7 @@ struct rpc_request {
 	bool answered;
 	const json_t *params[RPC_MAX_PARAMS]; /* by position; NULL: absent */
 	json_t *response;      /* the whole reply object once answered */
+	bool response_kept;    /* response is a thread's kept envelope */
 };
 
 typedef void (*rpc_job_done_fn)(struct rpc_job *job, void *arg);
@@ -76,8 +77,13 @@ struct rpc_job {
 	void *done_arg;
 };
 
+/* Drop req's response (rpc_job_destroy). A kept envelope first lets go
+ * of its result and id. */
+void rpc_reply_release(struct rpc_request *req);
+
 /* Take the body (malloc'd, len bytes; owned by the job from now on, also
- * on failure). Returns NULL when out of memory. Marks d as in use. */
+ * on failure; NULL and 0 for a job parsed with rpc_job_parse_borrowed).
+ * Returns NULL when out of memory. Marks d as in use. */
 struct rpc_job *rpc_job_create(const struct rpc_dispatcher *d, char *body, size_t len,
                                rpc_job_done_fn done, void *arg);
 /* Parse and check the body: build the calls, answer the invalid ones, set
@@ -85,6 +91,10 @@ struct rpc_job *rpc_job_create(const struct rpc_dispatcher *d, char *body, size_
  * bodies, a worker whatever it gets). Returns false when out of memory
  * (the job is then unusable: destroy it and answer HTTP 500). */
 bool rpc_job_parse(struct rpc_job *job);
+/* rpc_job_parse of a body the caller keeps (a job made with no body):
+ * parsing copies what the calls need, so the body may go once this
+ * returns. */
+bool rpc_job_parse_borrowed(struct rpc_job *job, const char *body, size_t len);
 /* After rpc_job_parse: true when the HTTP thread may finish the job
  * itself: the body was answered as a whole, or it is one call that was
  * answered while parsing or whose method is RPC_RUN_HTTP. */

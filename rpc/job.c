@@ -34,7 +34,7 @@ void rpc_job_destroy(struct rpc_job *job)
 	if (job == NULL)
 		return;
 	for (size_t i = 0; i < job->nreqs; i++)
-		json_decref(job->reqs[i].response);
+		rpc_reply_release(&job->reqs[i]);
 	if (job->reqs != &job->one)
 		free(job->reqs);
 	json_decref(job->whole);
@@ -76,13 +76,13 @@ static void rpc_job_setup_calls(struct rpc_job *job)
 	}
 }
 
-bool rpc_job_parse(struct rpc_job *job)
+static bool rpc_job_parse_text(struct rpc_job *job, const char *text, size_t len)
 {
 	json_error_t jerr;
 	if (job->parsed)
 		return true;
 	job->parsed = true;
-	job->doc = json_loadb(job->body, job->len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+	job->doc = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (job->doc == NULL) {
 		char msg[200];
 		snprintf(msg, sizeof(msg), "parse error: %s", jerr.text);
@@ -107,6 +107,16 @@ bool rpc_job_parse(struct rpc_job *job)
 	}
 	rpc_job_setup_calls(job);
 	return true;
+}
+
+bool rpc_job_parse(struct rpc_job *job)
+{
+	return rpc_job_parse_text(job, job->body ? job->body : "", job->len);
+}
+
+bool rpc_job_parse_borrowed(struct rpc_job *job, const char *body, size_t len)
+{
+	return rpc_job_parse_text(job, len ? body : "", len);
 }
 
 static void rpc_job_release(struct rpc_job *job)

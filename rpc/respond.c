@@ -7,6 +7,7 @@
 
 #include "rpc/dispatch.h"
 #include "rpc/dispatch_internal.h"
+#include "rpc/kept.h"
 #include "util/buf.h"
 
 json_t *rpc_error_object(int code, const char *message)
@@ -45,13 +46,13 @@ void rpc_quote(struct buf *out, const char *s)
 }
 
 /* The reply object of req's version around result or error (one of them
- * NULL; both references taken). The id is shared with the request's
- * document (jansson's reference counts are atomic), which outlives the
- * reply: both belong to the job. NULL when out of memory. */
-static json_t *rpc_reply_object(const struct rpc_request *req, json_t *result, json_t *error)
+ * NULL) and id (all three references taken). The id is shared with the
+ * request's document (jansson's reference counts are atomic), which
+ * outlives the reply: both belong to the job. NULL when out of memory. */
+static json_t *rpc_reply_build(const struct rpc_request *req, json_t *result, json_t *error,
+			       json_t *id)
 {
 	json_t *o = json_object();
-	json_t *id = req->id ? json_incref((json_t *)req->id) : json_null();
 	bool ok = true;
 	if (o == NULL) {
 		json_decref(result);
@@ -77,6 +78,53 @@ static json_t *rpc_reply_object(const struct rpc_request *req, json_t *result, j
 	return o;
 }
 
+/* The reply to req. A success reply is this thread's kept envelope of
+ * its version (rpc/kept.h) with result and id put in place, when no job
+ * holds it any more; else a new envelope, then kept (*kept set either
+ * way: rpc_reply_release lets go of its values). */
+static json_t *rpc_reply_object(const struct rpc_request *req, bool *kept, json_t *result,
+				json_t *error)
+{
+	json_t *id = req->id ? json_incref((json_t *)req->id) : json_null();
+	enum rpc_kept_slot slot = req->v2 ? RPC_KEPT_REPLY_2 : RPC_KEPT_REPLY_1;
+	*kept = false;
+	if (error != NULL)
+		return rpc_reply_build(req, NULL, error, id);
+	json_t *o = rpc_kept_get(slot);
+	if (o == NULL) {
+		o = rpc_reply_build(req, result, NULL, id);
+		if (o != NULL) {
+			rpc_kept_set(slot, o);
+			*kept = true;
+		}
+		return o;
+	}
+	/* Both calls take their value, also on failure (which cannot come:
+	 * the keys exist). */
+	int rc = json_object_iter_set_new(o, json_object_iter_at(o, "result"), result);
+	rc |= json_object_iter_set_new(o, json_object_iter_at(o, "id"), id);
+	*kept = rc == 0;
+	if (rc != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+void rpc_reply_release(struct rpc_request *req)
+{
+	/* A kept envelope lets go of the result and id now, so that the
+	 * result (maybe a kept object itself) is free for its thread. No
+	 * thread fills it meanwhile: this reference is still held. */
+	if (req->response_kept) {
+		json_object_set_new_nocheck(req->response, "result", json_null());
+		json_object_set_new_nocheck(req->response, "id", json_null());
+	}
+	json_decref(req->response);
+	req->response = NULL;
+	req->response_kept = false;
+}
+
 static void rpc_bug_twice(const struct rpc_request *req)
 {
 	fprintf(stderr, "rpc: BUG: request to '%s' answered twice\n",
@@ -88,7 +136,8 @@ static void rpc_bug_twice(const struct rpc_request *req)
 static json_t *rpc_reply_oom(const struct rpc_request *req)
 {
 	json_t *err = rpc_error_object(RPC_INTERNAL_ERROR, "out of memory");
-	return err ? rpc_reply_object(req, NULL, err) : NULL;
+	bool kept;
+	return err ? rpc_reply_object(req, &kept, NULL, err) : NULL;
 }
 
 static void rpc_answer(struct rpc_request *req, json_t *result, json_t *error)
@@ -100,7 +149,7 @@ static void rpc_answer(struct rpc_request *req, json_t *result, json_t *error)
 		json_decref(result);
 		json_decref(error);
 	} else {
-		req->response = rpc_reply_object(req, result, error);
+		req->response = rpc_reply_object(req, &req->response_kept, result, error);
 		if (req->response == NULL)
 			req->response = rpc_reply_oom(req);
 	}

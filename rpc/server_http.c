@@ -141,12 +141,24 @@ static void rpc_work_done(struct rpc_job *job, void *arg)
 }
 
 /* The request's body as a new job; its done callback is set when it is
- * queued (rpc_work_create). NULL when out of memory. */
+ * queued (rpc_work_create). A body of at most RPC_INLINE_MAX_BODY bytes
+ * is parsed here, straight from evhttp's buffer (no copy: the parsed
+ * calls need no body); a larger one is copied for a worker to parse.
+ * NULL when out of memory. */
 static struct rpc_job *rpc_http_job(struct rpc_server *s, struct evhttp_request *req)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
-	char *body = malloc(len ? len : 1);
+	if (len <= RPC_INLINE_MAX_BODY) {
+		struct rpc_job *job = rpc_job_create(s->d, NULL, 0, NULL, NULL);
+		const char *text = len ? (const char *)evbuffer_pullup(in, (ev_ssize_t)len) : "";
+		if (job != NULL && (text == NULL || !rpc_job_parse_borrowed(job, text, len))) {
+			rpc_job_destroy(job);
+			return NULL;
+		}
+		return job;
+	}
+	char *body = malloc(len);
 	if (body == NULL || evbuffer_copyout(in, body, len) != (ev_ssize_t)len) {
 		free(body);
 		return NULL;
@@ -297,14 +309,9 @@ static void rpc_http_request_cb(struct evhttp_request *req, void *arg)
 	if (!rpc_http_admit(s, req))
 		return;
 	struct rpc_job *job = rpc_http_job(s, req);
-	if (job != NULL && job->len <= RPC_INLINE_MAX_BODY) {
-		if (!rpc_job_parse(job)) {
-			rpc_job_destroy(job);
-			job = NULL;
-		} else if (rpc_job_inline(job)) {
-			rpc_http_run_inline(s, req, job);
-			return;
-		}
+	if (job != NULL && job->parsed && rpc_job_inline(job)) {
+		rpc_http_run_inline(s, req, job);
+		return;
 	}
 	if (job == NULL) {
 		rpc_http_plain(s, req, 500, "out of memory");

@@ -2,11 +2,11 @@
  * parsing, and the JSON forms of accounts, posts and pages. */
 #include "config.h"
 
-#include <pthread.h>
 #include <string.h>
 
 #include "crypto/bech32m.h"
 #include "ledger/state.h"
+#include "rpc/kept.h"
 #include "rpc/social.h"
 #include "rpc/social_internal.h"
 #include "util/buf.h"
@@ -246,40 +246,18 @@ static bool social_account_fill(json_t *o, const char *addr, const struct ledger
 	return ok;
 }
 
-/* Each thread keeps the last account object it made, and fills it again
- * once no reply holds it (its reference count is back to the thread's
- * own): getaccount then allocates no JSON value but its strings. The
- * count is read with acquire order, matching jansson's release-ordered
- * decrement, so that the last reply's serialisation, maybe on another
- * thread, is over before the object is written. */
-static pthread_key_t social_account_tls;
-static bool social_account_tls_ok;
-static pthread_once_t social_account_once = PTHREAD_ONCE_INIT;
-
-static void social_account_tls_free(void *o)
-{
-	json_decref(o);
-}
-
-static void social_account_tls_init(void)
-{
-	social_account_tls_ok = pthread_key_create(&social_account_tls, social_account_tls_free) == 0;
-}
-
-/* An account object for the caller (its reference): this thread's kept
- * one when free, else a new one, then kept. NULL when out of memory. */
+/* An account object for the caller (its reference): the one this thread
+ * keeps (rpc/kept.h) when no reply holds it any more, else a new one, then
+ * kept. Filled in place, getaccount allocates no JSON value but its
+ * strings. NULL when out of memory. */
 static json_t *social_account_object(void)
 {
-	pthread_once(&social_account_once, social_account_tls_init);
-	json_t *kept = social_account_tls_ok ? pthread_getspecific(social_account_tls) : NULL;
-	if (kept != NULL && __atomic_load_n(&kept->refcount, __ATOMIC_ACQUIRE) == 1)
-		return json_incref(kept);
-	json_t *o = social_account_new();
-	if (o != NULL && social_account_tls_ok &&
-	    pthread_setspecific(social_account_tls, json_incref(o)) == 0)
-		json_decref(kept);
-	else if (o != NULL && social_account_tls_ok)
-		json_decref(o); /* the reference meant for the thread */
+	json_t *o = rpc_kept_get(RPC_KEPT_ACCOUNT);
+	if (o == NULL) {
+		o = social_account_new();
+		if (o != NULL)
+			rpc_kept_set(RPC_KEPT_ACCOUNT, o);
+	}
 	return o;
 }
 

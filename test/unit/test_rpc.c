@@ -5,6 +5,7 @@
  * test_rpc_auth.c. */
 #include "config.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "crypto/crypto.h"
 #include "rpc/control.h"
 #include "rpc/dispatch.h"
+#include "rpc/kept.h"
 #include "test_rpc.h"
 #include "util/buf.h"
 
@@ -641,6 +643,46 @@ static void test_programmer_errors(void)
 	CHECK(!rpc_test_aborts(test_find));
 }
 
+/* rpc/kept.h: a thread's kept object is handed out only while nobody
+ * else holds it; set replaces it; each thread has its own; a thread's
+ * objects are released when it ends (a leak shows under LeakSanitizer). */
+static void *kept_thread_main(void *arg)
+{
+	json_t *mine = json_integer(2);
+	bool *ok = arg;
+	*ok = rpc_kept_get(RPC_KEPT_ACCOUNT) == NULL; /* not the main thread's */
+	rpc_kept_set(RPC_KEPT_ACCOUNT, mine);
+	json_t *again = rpc_kept_get(RPC_KEPT_ACCOUNT);
+	*ok = *ok && again == NULL; /* mine is still held here */
+	json_decref(mine);
+	again = rpc_kept_get(RPC_KEPT_ACCOUNT);
+	*ok = *ok && again == mine;
+	json_decref(again);
+	return NULL;
+}
+
+static void test_kept(void)
+{
+	json_t *a = json_integer(1), *b = json_integer(2);
+	rpc_kept_set(RPC_KEPT_ACCOUNT, a);
+	CHECK(rpc_kept_get(RPC_KEPT_ACCOUNT) == NULL); /* a is held by this test */
+	json_decref(a);
+	json_t *got = rpc_kept_get(RPC_KEPT_ACCOUNT);
+	CHECK(got == a && a->refcount == 2);
+	CHECK(rpc_kept_get(RPC_KEPT_ACCOUNT) == NULL); /* handed out, held again */
+	rpc_kept_set(RPC_KEPT_ACCOUNT, b);            /* a is now only got's */
+	CHECK(a->refcount == 1 && b->refcount == 2);
+	json_decref(got);
+	json_decref(b);
+	CHECK(rpc_kept_get(RPC_KEPT_ACCOUNT) == b);
+	json_decref(b);
+	pthread_t th;
+	bool ok = false;
+	if (CHECK(pthread_create(&th, NULL, kept_thread_main, &ok) == 0))
+		CHECK(pthread_join(th, NULL) == 0 && ok);
+	CHECK(b->refcount == 1); /* the other thread's set left this thread's slot alone */
+}
+
 static const struct unit_case main_cases[] = {
 	UNIT_CASE(test_dispatch_table),
 	UNIT_CASE(test_error_messages),
@@ -653,6 +695,7 @@ static const struct unit_case main_cases[] = {
 	UNIT_CASE(test_control),
 	UNIT_CASE(test_snapshot_hooks),
 	UNIT_CASE(test_programmer_errors),
+	UNIT_CASE(test_kept),
 };
 
 int main(void)
