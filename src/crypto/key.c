@@ -103,6 +103,29 @@ out:
 	return ok;
 }
 
+_Static_assert(sizeof(secp256k1_xonly_pubkey) == sizeof(struct pubkey_parsed),
+	       "libsecp256k1's x-only key is 64 bytes");
+
+bool key_pubkey_parse(struct pubkey_parsed *out, const struct pubkey *pk)
+{
+	secp256k1_xonly_pubkey xonly;
+	if (secp256k1_xonly_pubkey_parse(crypto_secp(), &xonly, pk->b) != 1) {
+		memset(out, 0, sizeof(*out));
+		return false;
+	}
+	memcpy(out->data, &xonly, sizeof(out->data));
+	return true;
+}
+
+bool key_verify_parsed(const uint8_t sig[SIG_LEN], const uint8_t *msg, size_t len,
+		       const struct pubkey_parsed *pk)
+{
+	secp256k1_xonly_pubkey xonly;
+	assert(msg != NULL || len == 0);
+	memcpy(&xonly, pk->data, sizeof(xonly));
+	return secp256k1_schnorrsig_verify(crypto_secp(), sig, msg, len, &xonly) == 1;
+}
+
 bool key_verify(const uint8_t sig[SIG_LEN], const uint8_t *msg, size_t len,
 		const struct pubkey *pk)
 {

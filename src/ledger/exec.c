@@ -534,26 +534,26 @@ bool ledger_check_and_verify(struct ledger *l, const struct tx *tx, enum prim_er
 {
 	uint8_t entry[32];
 	size_t slot;
+	struct pubkey_parsed sender;
 
 	*e = PRIM_ERR_OK;
 	/* A cached transaction passed tx_check and its signature before. */
 	if (ledger_sigcache_lookup(l->sigcache, entry, &slot, tx))
 		return true;
-	/* The sender's key is parsed once, by the verification: a valid
-	 * signature proves it valid. It is parsed on its own only on a failure
-	 * path, so that the error is tx_check's, in tx_check's order. */
+	/* The payload first, so that the error is tx_check's, in tx_check's
+	 * order; then the sender's key, parsed once (or taken parsed from the
+	 * key cache) and used by the verification. */
 	if (!tx_check_payload_with(tx, e, ledger_keycache_judge, l->keycache)) {
 		if (!ledger_keycache_valid(l->keycache, &tx->sender))
 			*e = PRIM_ERR_SENDER_KEY;
 		return false;
 	}
-	if (!tx_verify_sig(tx)) {
-		if (!ledger_keycache_valid(l->keycache, &tx->sender))
-			*e = PRIM_ERR_SENDER_KEY;
+	if (!ledger_keycache_parse(l->keycache, &tx->sender, &sender)) {
+		*e = PRIM_ERR_SENDER_KEY;
 		return false;
 	}
-	/* The signature verified: its key is valid. */
-	ledger_keycache_note(l->keycache, &tx->sender);
+	if (!tx_verify_sig_parsed(tx, &sender))
+		return false;
 	/* An entry also vouches for tx_check (a function of the signed bytes),
 	 * so a block validation skips both for a transaction seen before. */
 	ledger_sigcache_store(l->sigcache, entry, slot);

@@ -1,9 +1,10 @@
 /* The cache of keys known valid (ledger_internal.h): a direct-mapped table
- * of x-only keys that passed key_pubkey_valid or signed a transaction
- * whose signature verified, so that a key seen before is not parsed again
- * (a libsecp256k1 parse costs a square root, about an eighth of a
- * signature verification). Only valid keys are ever entered, and a hit
- * compares all 32 bytes, so the answer is always key_pubkey_valid's. */
+ * of x-only keys that passed key_pubkey_parse or signed a transaction whose
+ * signature verified, each with its parsed form, so that a key seen before
+ * is not parsed again (a libsecp256k1 parse costs a square root, about an
+ * eighth of a signature verification), neither to judge a payload key nor
+ * to verify a sender's signature. Only valid keys are ever entered, and a
+ * hit compares all 32 bytes, so the answer is always key_pubkey_parse's. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -12,12 +13,17 @@
 #include "crypto/key.h"
 #include "ledger/ledger_internal.h"
 
+struct keycache_slot {
+	uint8_t key[PUBKEY_LEN];
+	bool used;
+	struct pubkey_parsed parsed;
+};
+
 struct ledger_keycache {
 	pthread_mutex_t mu;
 	uint64_t seed;
 	size_t n;                  /* a power of two */
-	uint8_t (*slots)[PUBKEY_LEN];
-	bool *used;
+	struct keycache_slot *slots;
 };
 
 struct ledger_keycache *ledger_keycache_create(size_t entries, uint64_t seed)
@@ -32,8 +38,7 @@ struct ledger_keycache *ledger_keycache_create(size_t entries, uint64_t seed)
 	if (c == NULL)
 		abort();
 	c->slots = calloc(n, sizeof(*c->slots));
-	c->used = calloc(n, sizeof(*c->used));
-	if (c->slots == NULL || c->used == NULL)
+	if (c->slots == NULL)
 		abort();
 	c->n = n;
 	c->seed = seed;
@@ -47,48 +52,64 @@ void ledger_keycache_destroy(struct ledger_keycache *c)
 		return;
 	pthread_mutex_destroy(&c->mu);
 	free(c->slots);
-	free(c->used);
 	free(c);
 }
 
-static size_t keycache_slot(const struct ledger_keycache *c, const struct pubkey *k)
+static struct keycache_slot *keycache_slot(const struct ledger_keycache *c, const struct pubkey *k)
 {
-	return (size_t)(ledger_hash_bytes(c->seed, k->b, PUBKEY_LEN) & (c->n - 1));
+	return &c->slots[ledger_hash_bytes(c->seed, k->b, PUBKEY_LEN) & (c->n - 1)];
 }
 
-void ledger_keycache_note(struct ledger_keycache *c, const struct pubkey *k)
+void ledger_keycache_note(struct ledger_keycache *c, const struct pubkey *k,
+			  const struct pubkey_parsed *parsed)
 {
-	size_t i;
+	struct keycache_slot *s;
 	if (c == NULL)
 		return;
-	i = keycache_slot(c, k);
+	s = keycache_slot(c, k);
 	pthread_mutex_lock(&c->mu);
-	memcpy(c->slots[i], k->b, PUBKEY_LEN);
-	c->used[i] = true;
+	memcpy(s->key, k->b, PUBKEY_LEN);
+	s->parsed = *parsed;
+	s->used = true;
 	pthread_mutex_unlock(&c->mu);
 }
 
-bool ledger_keycache_has(struct ledger_keycache *c, const struct pubkey *k)
+bool ledger_keycache_get(struct ledger_keycache *c, const struct pubkey *k,
+			 struct pubkey_parsed *parsed)
 {
-	size_t i;
+	struct keycache_slot *s;
 	bool hit;
 	if (c == NULL)
 		return false;
-	i = keycache_slot(c, k);
+	s = keycache_slot(c, k);
 	pthread_mutex_lock(&c->mu);
-	hit = c->used[i] && memcmp(c->slots[i], k->b, PUBKEY_LEN) == 0;
+	hit = s->used && memcmp(s->key, k->b, PUBKEY_LEN) == 0;
+	if (hit && parsed != NULL)
+		*parsed = s->parsed;
 	pthread_mutex_unlock(&c->mu);
 	return hit;
 }
 
+bool ledger_keycache_has(struct ledger_keycache *c, const struct pubkey *k)
+{
+	return ledger_keycache_get(c, k, NULL);
+}
+
+bool ledger_keycache_parse(struct ledger_keycache *c, const struct pubkey *k,
+			   struct pubkey_parsed *parsed)
+{
+	if (ledger_keycache_get(c, k, parsed))
+		return true;
+	if (!key_pubkey_parse(parsed, k))
+		return false;
+	ledger_keycache_note(c, k, parsed);
+	return true;
+}
+
 bool ledger_keycache_valid(struct ledger_keycache *c, const struct pubkey *k)
 {
-	if (ledger_keycache_has(c, k))
-		return true;
-	if (!key_pubkey_valid(k))
-		return false;
-	ledger_keycache_note(c, k);
-	return true;
+	struct pubkey_parsed parsed;
+	return ledger_keycache_parse(c, k, &parsed);
 }
 
 bool ledger_keycache_judge(void *ctx, const struct pubkey *k)

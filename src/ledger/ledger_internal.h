@@ -116,9 +116,10 @@ void ledger_sigcache_counts(struct ledger_sigcache *c, uint64_t *hits, uint64_t 
 bool ledger_check_and_verify(struct ledger *l, const struct tx *tx, enum prim_err *e);
 
 /* Keys known valid (keycache.c): a bounded, thread-safe, direct-mapped
- * set of x-only keys that passed key_pubkey_valid or signed a verified
- * signature. Only valid keys enter it, so a lookup answers exactly as
- * key_pubkey_valid does, without parsing a key seen before. */
+ * set of x-only keys that passed key_pubkey_parse or signed a verified
+ * signature, each with its parsed form. Only valid keys enter it, so a
+ * lookup answers exactly as key_pubkey_parse does, without parsing a key
+ * seen before. */
 struct ledger_keycache;
 
 #define LEDGER_KEYCACHE_ENTRIES ((size_t)1 << 16)
@@ -126,13 +127,21 @@ struct ledger_keycache;
 /* entries rounded up to a power of two; 0 gives NULL (no cache). */
 struct ledger_keycache *ledger_keycache_create(size_t entries, uint64_t seed);
 void ledger_keycache_destroy(struct ledger_keycache *c);
-/* Whether k is in the cache (no check: a miss says nothing). */
+/* Whether k is in the cache, and then its parsed form (parsed may be
+ * NULL). No check: a miss says nothing. */
+bool ledger_keycache_get(struct ledger_keycache *c, const struct pubkey *k,
+			 struct pubkey_parsed *parsed);
 bool ledger_keycache_has(struct ledger_keycache *c, const struct pubkey *k);
-/* key_pubkey_valid(k), remembering a valid key (a NULL cache just checks). */
+/* key_pubkey_parse(parsed, k) from the cache, or parsed and remembered
+ * when valid (a NULL cache just parses). */
+bool ledger_keycache_parse(struct ledger_keycache *c, const struct pubkey *k,
+			   struct pubkey_parsed *parsed);
+/* Whether k is a valid key (ledger_keycache_parse, the form dropped). */
 bool ledger_keycache_valid(struct ledger_keycache *c, const struct pubkey *k);
-/* Enter k without checking it: only for a key proven valid (the sender of
- * a signature that verified). A later key may evict it. */
-void ledger_keycache_note(struct ledger_keycache *c, const struct pubkey *k);
+/* Enter k with its parsed form without checking: only for key_pubkey_parse's
+ * output for k. A later key may evict it. */
+void ledger_keycache_note(struct ledger_keycache *c, const struct pubkey *k,
+			  const struct pubkey_parsed *parsed);
 /* ledger_keycache_valid as a tx_key_valid_fn (ctx: the cache). */
 bool ledger_keycache_judge(void *ctx, const struct pubkey *k);
 

@@ -438,6 +438,12 @@ bool tx_verify_sig(const struct tx *tx)
 	return key_verify(tx->sig, tx->sighash.b, sizeof(tx->sighash.b), &tx->sender);
 }
 
+bool tx_verify_sig_parsed(const struct tx *tx, const struct pubkey_parsed *sender)
+{
+	assert(tx->sealed);
+	return key_verify_parsed(tx->sig, tx->sighash.b, sizeof(tx->sighash.b), sender);
+}
+
 /* Every variable-length field of tx, for re-pointing them. */
 static size_t tx_fields(struct tx *tx, struct tx_bytes *f[TX_MAX_TAGS + 1])
 {

@@ -202,6 +202,9 @@ bool tx_check_payload_with(const struct tx *tx, enum prim_err *err, tx_key_valid
 /* True if tx->sig is a valid BIP340 signature of the sighash by
  * tx->sender. tx must be sealed. */
 bool tx_verify_sig(const struct tx *tx);
+/* tx_verify_sig with the sender's key parsed before (key_pubkey_parse of
+ * tx->sender; the caller vouches that it is that key's). */
+bool tx_verify_sig_parsed(const struct tx *tx, const struct pubkey_parsed *sender);
 
 /* A sealed copy of a sealed tx that owns its storage (for keeping a tx
  * of a block after the block is released). Out: out (zeroed on failure).

@@ -192,6 +192,14 @@ void test_bip340_vectors(void)
 		test_crypto_unhex(sig, SIG_LEN, bip340[i].sig);
 		if (!CHECK(key_verify(sig, mlen ? msg : NULL, mlen, &pk) == bip340[i].valid))
 			unit_note("BIP340 vector %d: verification", bip340[i].index);
+		/* The same answer through a key parsed first (an invalid key
+		 * does not parse: vector 5). */
+		struct pubkey_parsed pp;
+		bool parsed = key_pubkey_parse(&pp, &pk);
+		CHECK(parsed == key_pubkey_valid(&pk));
+		if (!CHECK(parsed ? key_verify_parsed(sig, mlen ? msg : NULL, mlen, &pp) == bip340[i].valid
+				  : !bip340[i].valid))
+			unit_note("BIP340 vector %d: verification of the parsed key", bip340[i].index);
 		if (bip340[i].sk == NULL)
 			continue;
 		test_crypto_unhex(sk.b, SECKEY_LEN, bip340[i].sk);

@@ -1015,8 +1015,15 @@ static void test_keycache(void)
 	CHECK(!ledger_keycache_has(c, &t.pk[1]));
 	CHECK(ledger_keycache_valid(c, &t.pk[1]) && ledger_keycache_has(c, &t.pk[1]));
 	CHECK(ledger_keycache_valid(NULL, &t.pk[1]));
-	ledger_keycache_note(c, &t.pk[2]);
+	struct pubkey_parsed parsed, got;
+	CHECK(key_pubkey_parse(&parsed, &t.pk[2]));
+	ledger_keycache_note(c, &t.pk[2], &parsed);
 	CHECK(ledger_keycache_has(c, &t.pk[2]));
+	CHECK(ledger_keycache_get(c, &t.pk[2], &got) && memcmp(&got, &parsed, sizeof(got)) == 0);
+	CHECK(!ledger_keycache_get(c, &t.pk[3], &got));
+	CHECK(ledger_keycache_parse(c, &t.pk[3], &got) && ledger_keycache_has(c, &t.pk[3]));
+	CHECK(ledger_keycache_parse(NULL, &t.pk[3], &parsed) && memcmp(&got, &parsed, sizeof(got)) == 0);
+	CHECK(!ledger_keycache_parse(c, &k, &got)); /* the last off-curve key */
 	ledger_keycache_destroy(c);
 	/* Through the ledger: a checked transfer enters its recipient and,
 	 * once its signature verified, its sender; an off-curve recipient is
