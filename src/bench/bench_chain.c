@@ -3,7 +3,6 @@
  * the raw verification bound on several threads. */
 #define _XOPEN_SOURCE 700
 
-#include <ftw.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include "bench/bench.h"
 #include "crypto/sha256.h"
 #include "util/clock.h"
+#include "util/file.h"
 
 /* ------------------------------------------------------------ parallel */
 
@@ -254,13 +254,6 @@ void bench_chain_close_ledger(struct db *db, struct ledger *l)
 	db_close(db);
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 void bench_chain_release(struct bench_chain *c)
 {
 	if (c->l != NULL)
@@ -268,7 +261,7 @@ void bench_chain_release(struct bench_chain *c)
 	c->l = NULL;
 	c->db = NULL;
 	if (c->dir[0])
-		nftw(c->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		file_remove_tree(c->dir);
 	for (size_t i = 0; i < c->nkeys; i++)
 		key_wipe(&c->sk[i]);
 	free(c->sk);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -215,4 +216,16 @@ bool file_read_all(char *err, size_t errlen, struct buf *out, bool *missing, con
 		buf_reset(out);
 	errno = e;
 	return ok;
+}
+
+static int file_remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+bool file_remove_tree(const char *path)
+{
+	return nftw(path, file_remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0;
 }

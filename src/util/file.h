@@ -59,4 +59,9 @@ bool file_write_atomic(char *err, size_t errlen, const char *path, const void *d
 bool file_read_all(char *err, size_t errlen, struct buf *out, bool *missing, const char *path,
 		   size_t max);
 
+/* Remove path and, for a folder, everything below it, depth first, not
+ * following symbolic links. Returns true when all of it is gone; false on
+ * the first failure, with errno set (ENOENT when path does not exist). */
+bool file_remove_tree(const char *path);
+
 #endif

@@ -3,7 +3,6 @@
  * and cons_accept_block on a second node with every rejection path. */
 #include "config.h"
 
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,20 +17,9 @@
 #include "ledger/query.h"
 #include "mempool/mempool_ledger.h"
 #include "unit.h"
+#include "util/file.h"
 
 /* ------------------------------------------------------------ helpers */
-
-static int tc_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-static void tc_rmtree(const char *dir)
-{
-	nftw(dir, tc_rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static bool tc_tmpdir(char *out, size_t cap)
 {
@@ -185,7 +173,7 @@ static void test_signer_file(void)
 	memset(&sk, 0, sizeof(sk));
 	s = cons_signer_open(err, sizeof(err), path, &sk); /* an invalid key */
 	CHECK(s == NULL);
-	tc_rmtree(dir);
+	file_remove_tree(dir);
 }
 
 /* ------------------------------------------------------------ sets */
@@ -312,7 +300,7 @@ static void tc_node_close(struct tc_node *t)
 	ledger_close(t->l);
 	if (t->db)
 		db_close(t->db);
-	tc_rmtree(t->dir);
+	file_remove_tree(t->dir);
 }
 
 /* The stored block and commit at height h of t. */

@@ -4,7 +4,6 @@
 #define _XOPEN_SOURCE 700
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,19 +12,13 @@
 
 #include "crypto/crypto.h"
 #include "test_ledger.h"
+#include "util/file.h"
 
 /* ------------------------------------------------------------ files */
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 void tl_rmtree(const char *dir)
 {
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	file_remove_tree(dir);
 }
 
 bool tl_tmpdir(char *out, size_t cap)

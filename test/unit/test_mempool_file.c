@@ -6,7 +6,6 @@
 #include "test_mempool.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +14,7 @@
 
 #include "crypto/sha256.h"
 #include "util/buf.h"
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
+#include "util/file.h"
 
 /* A fresh temporary folder; out gets "<dir>/mempool.dat". */
 static bool tmp_setup(char *dir, size_t dcap, char *file, size_t fcap)
@@ -36,7 +29,7 @@ static bool tmp_setup(char *dir, size_t dcap, char *file, size_t fcap)
 
 static void tmp_remove(const char *dir)
 {
-	CHECK(nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0);
+	CHECK(file_remove_tree(dir));
 }
 
 static uint8_t *slurp(const char *path, size_t *len)

@@ -14,7 +14,6 @@
  * verify again a signature the mempool verified (ledger_sigcache_stats). */
 #define _XOPEN_SOURCE 700
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include "store/db.h"
 #include "unit.h"
 #include "util/clock.h"
+#include "util/file.h"
 
 /* ------------------------------------------------------------ fixture */
 
@@ -65,13 +65,6 @@ struct ml {
 	struct clock clock;
 	struct mempool *mp;
 };
-
-static int ml_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
 
 static void ml_key(struct seckey *sk, struct pubkey *pk, size_t i)
 {
@@ -190,7 +183,7 @@ static void ml_close(struct ml *f)
 	ml_close_ledger(f);
 	ledger_genesis_release(&f->g);
 	if (f->dir[0] != '\0')
-		CHECK(nftw(f->dir, ml_rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0);
+		CHECK(file_remove_tree(f->dir));
 	f->dir[0] = '\0';
 }
 

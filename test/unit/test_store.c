@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 
 #include "store/db.h"
 #include "unit.h"
+#include "util/file.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -40,17 +40,10 @@ struct tdb {
 	struct db *db;
 };
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
 /* Remove a folder and everything in it. */
 static bool rm_tree(const char *dir)
 {
-	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0 || errno == ENOENT;
+	return file_remove_tree(dir) || errno == ENOENT;
 }
 
 static bool tmp_folder(char *out, size_t cap)

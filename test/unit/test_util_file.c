@@ -380,6 +380,37 @@ static void test_read_rejects(void)
 	tmp_done(&t);
 }
 
+/* ------------------------------------------------------------ removing */
+
+/* A folder with files, a subfolder and a symbolic link to a file outside
+ * goes whole; the link's target stays; a missing path is ENOENT. */
+static void test_remove_tree(void)
+{
+	struct tmp t, out;
+	char p[200], target[200];
+	if (!CHECK(tmp_make(&t)))
+		return;
+	if (!CHECK(tmp_make(&out))) {
+		tmp_done(&t);
+		return;
+	}
+	snprintf(target, sizeof(target), "%s/target", out.dir);
+	CHECK(put_file(target, 'x', 3));
+	CHECK(put_file(t.path, 'a', 10));
+	snprintf(p, sizeof(p), "%s/sub", t.dir);
+	CHECK(mkdir(p, 0700) == 0);
+	snprintf(p, sizeof(p), "%s/sub/f.dat", t.dir);
+	CHECK(put_file(p, 'b', 10));
+	snprintf(p, sizeof(p), "%s/link", t.dir);
+	CHECK(symlink(target, p) == 0);
+	CHECK(file_remove_tree(t.dir));
+	CHECK(!exists(t.dir));
+	CHECK(exists(target));
+	errno = 0;
+	CHECK(!file_remove_tree(t.dir) && errno == ENOENT);
+	tmp_done(&out);
+}
+
 static const struct unit_case cases[] = {
 	UNIT_CASE(test_write_read_roundtrip),
 	UNIT_CASE(test_write_mode_ignores_umask),
@@ -391,6 +422,7 @@ static const struct unit_case cases[] = {
 	UNIT_CASE(test_read_missing),
 	UNIT_CASE(test_read_bound),
 	UNIT_CASE(test_read_rejects),
+	UNIT_CASE(test_remove_tree),
 };
 
 int main(void)

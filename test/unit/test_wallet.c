@@ -4,7 +4,6 @@
  * sent transactions. */
 #include "config.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +16,7 @@
 #include "util/hex.h"
 #include "unit.h"
 #include "wallet/wallet.h"
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
+#include "util/file.h"
 
 struct tmp {
 	char root[256];
@@ -42,7 +34,7 @@ static bool tmp_make(struct tmp *t)
 
 static void tmp_free(struct tmp *t)
 {
-	nftw(t->root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	file_remove_tree(t->root);
 }
 
 static bool write_file(const char *path, const char *text)
