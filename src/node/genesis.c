@@ -18,10 +18,8 @@
 #define NODE_REGTEST_FUNDED ((uint64_t)1000000000000000)   /* 10,000,000 ROS */
 #define NODE_REGTEST_STAKE ((uint64_t)10000000000000)      /* 100,000 ROS */
 
-/* A regtest genesis: the funded key's balance, the validator's stake. */
-static bool node_regtest_make(struct ledger_genesis *g, char *err, size_t errcap,
-			      const struct pubkey *validator, const struct pubkey *funded,
-			      uint64_t time_ms)
+bool node_regtest_make(struct ledger_genesis *g, char *err, size_t errcap,
+		       const struct pubkey *validator, const struct pubkey *funded, uint64_t time_ms)
 {
 	memset(g, 0, sizeof(*g));
 	snprintf(g->name, sizeof(g->name), "regtest");

@@ -140,6 +140,11 @@ void node_chain_close(struct node *n);
  * keys) at first start; other networks read genesis.json. Out: n->genesis,
  * *found (false: no genesis.json on testnet/main), err. */
 bool node_genesis_load(struct node *n, bool *found, char *err, size_t errcap);
+/* The regtest genesis that first start writes: the funded key's balance and
+ * the validator's stake (doc/social.md §13), at time_ms, finalized. Out: g
+ * (ledger_genesis_release it), err. */
+bool node_regtest_make(struct ledger_genesis *g, char *err, size_t errcap,
+		       const struct pubkey *validator, const struct pubkey *funded, uint64_t time_ms);
 /* produce.c: make one block now (the validator only). Out: *out, err. */
 bool node_produce(struct node *n, struct cons_produced *out, char *err, size_t errcap);
 /* Start the block timer of testnet/main validators (-blockinterval). */

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "util/buf.h"
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,5 +22,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                   \
 		return 0;                                          \
 	}
+
+/* The next record of a fuzz input: a selector byte, a little-endian
+ * 16-bit length, and that many bytes (fewer when the input ends first).
+ * Out: *sel, *p, *len. False when the input has no whole header left. */
+static inline bool fuzz_next_record(struct reader *r, uint8_t *sel, const uint8_t **p,
+				    uint16_t *len)
+{
+	if (!reader_get_u8(r, sel) || !reader_get_u16le(r, len))
+		return false;
+	if (*len > reader_remaining(r))
+		*len = (uint16_t)reader_remaining(r);
+	reader_view(r, p, *len);
+	return true;
+}
 
 #endif

@@ -31,7 +31,6 @@
  */
 #include "config.h"
 
-#include <ftw.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,6 +53,7 @@
 #include "p2p/p2p_internal.h"
 #include "store/db.h"
 #include "util/buf.h"
+#include "util/file.h"
 
 #define FUZZ_BLOCKS 3
 #define FUZZ_TXS 3
@@ -80,18 +80,6 @@ static void fuzz_die(const char *what, const char *why)
 	abort();
 }
 
-static int fuzz_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-static void fuzz_rm_tree(const char *path)
-{
-	nftw(path, fuzz_rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void fuzz_key(struct seckey *sk, struct pubkey *pk, const char *seed)
 {
 	sha256(sk->b, seed, strlen(seed));
@@ -99,31 +87,12 @@ static void fuzz_key(struct seckey *sk, struct pubkey *pk, const char *seed)
 		fuzz_die("key", seed);
 }
 
+/* Regtest's own genesis (node_regtest_make), at a fixed time. */
 static void fuzz_genesis(struct ledger_genesis *g, const struct pubkey *val,
 			 const struct pubkey *funded)
 {
 	char err[256];
-	memset(g, 0, sizeof(*g));
-	snprintf(g->name, sizeof(g->name), "regtest");
-	g->time = UINT64_C(1700000000000);
-	g->params.block_reward = 200000000;
-	g->params.reward_era_blocks = 150;
-	g->params.min_fee_per_byte = 10;
-	g->params.unbonding_ms = 60000;
-	g->balances = calloc(1, sizeof(*g->balances));
-	g->validators = calloc(1, sizeof(*g->validators));
-	if (g->balances == NULL || g->validators == NULL)
-		fuzz_die("genesis", "out of memory");
-	g->nbalances = 1;
-	g->balances[0].key = *funded;
-	g->balances[0].amount = UINT64_C(1000000000000000);
-	g->nvalidators = 1;
-	g->validators[0].operator_key = *val;
-	g->validators[0].consensus_key = *val;
-	g->validators[0].moniker_len = 4;
-	memcpy(g->validators[0].moniker, "fuzz", 4);
-	g->validators[0].stake = UINT64_C(10000000000000);
-	if (!ledger_genesis_finalize(g, err, sizeof(err)))
+	if (!node_regtest_make(g, err, sizeof(err), val, funded, UINT64_C(1700000000000)))
 		fuzz_die("genesis", err);
 }
 
@@ -246,7 +215,7 @@ static void fuzz_make_chain(struct fuzz_world *w, const struct seckey *vsk)
 static void fuzz_cleanup(void)
 {
 	if (fuzz_w != NULL && fuzz_w->dir[0] != '\0')
-		fuzz_rm_tree(fuzz_w->dir);
+		file_remove_tree(fuzz_w->dir);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -276,7 +245,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	key_wipe(&fsk);
 	char path[128];
 	snprintf(path, sizeof(path), "%s/chain", fuzz_w->dir);
-	fuzz_rm_tree(path);
+	file_remove_tree(path);
 	return 0;
 }
 
@@ -342,6 +311,20 @@ static void fuzz_inv(struct buf *out, const uint8_t magic[4], const uint8_t *p, 
 	buf_release(&pay);
 }
 
+/* A frame of cmd carrying good as it is, or with mutate, mutated by the
+ * record's bytes after its first (tmp holds the mutated payload). */
+static void fuzz_good_or_mutated(struct buf *out, struct buf *tmp, const uint8_t magic[4],
+				 enum p2p_cmd cmd, const struct buf *good, bool mutate,
+				 const uint8_t *p, size_t n)
+{
+	if (!mutate) {
+		fuzz_frame(out, magic, cmd, good->data, good->len);
+		return;
+	}
+	fuzz_mutated(tmp, good, n ? p + 1 : p, n ? n - 1 : 0);
+	fuzz_frame(out, magic, cmd, tmp->data, tmp->len);
+}
+
 /* One record of the input into the stream of its peer. */
 static void fuzz_record(struct buf *out, const uint8_t magic[4], unsigned kind, const uint8_t *p,
 			size_t n)
@@ -350,20 +333,14 @@ static void fuzz_record(struct buf *out, const uint8_t magic[4], unsigned kind, 
 	size_t pick = n > 0 ? p[0] : 0;
 	switch (kind) {
 	case 14:
-		fuzz_frame(out, magic, P2P_CMD_BLOCK, fuzz_w->block[pick % FUZZ_BLOCKS].data,
-			   fuzz_w->block[pick % FUZZ_BLOCKS].len);
-		break;
 	case 15:
-		fuzz_mutated(&tmp, &fuzz_w->block[pick % FUZZ_BLOCKS], n ? p + 1 : p, n ? n - 1 : 0);
-		fuzz_frame(out, magic, P2P_CMD_BLOCK, tmp.data, tmp.len);
+		fuzz_good_or_mutated(out, &tmp, magic, P2P_CMD_BLOCK,
+				     &fuzz_w->block[pick % FUZZ_BLOCKS], kind == 15, p, n);
 		break;
 	case 16:
-		fuzz_frame(out, magic, P2P_CMD_TX, fuzz_w->tx[pick % FUZZ_TXS].data,
-			   fuzz_w->tx[pick % FUZZ_TXS].len);
-		break;
 	case 17:
-		fuzz_mutated(&tmp, &fuzz_w->tx[pick % FUZZ_TXS], n ? p + 1 : p, n ? n - 1 : 0);
-		fuzz_frame(out, magic, P2P_CMD_TX, tmp.data, tmp.len);
+		fuzz_good_or_mutated(out, &tmp, magic, P2P_CMD_TX, &fuzz_w->tx[pick % FUZZ_TXS],
+				     kind == 17, p, n);
 		break;
 	case 18:
 		fuzz_inv(out, magic, p, n);
@@ -470,15 +447,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_version(&stream[i], magic, n.ledger, claim, 100 + (uint64_t)i);
 	}
 	reader_init(&r, size > 0 ? data + 1 : data, size > 0 ? size - 1 : 0);
-	for (;;) {
-		uint8_t sel;
-		uint16_t len;
-		const uint8_t *p;
-		if (!reader_get_u8(&r, &sel) || !reader_get_u16le(&r, &len))
-			break;
-		if (len > reader_remaining(&r))
-			len = (uint16_t)reader_remaining(&r);
-		reader_view(&r, &p, len);
+	uint8_t sel;
+	uint16_t len;
+	const uint8_t *p;
+	while (fuzz_next_record(&r, &sel, &p, &len)) {
 		fuzz_record(&stream[sel & 1], magic, (unsigned)(sel >> 1) % FUZZ_KINDS, p, len);
 	}
 	for (int i = 0; i < 2; i++)
@@ -489,6 +461,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_node_close(&n, pair);
 	for (int i = 0; i < 2; i++)
 		buf_release(&stream[i]);
-	fuzz_rm_tree(path);
+	file_remove_tree(path);
 	return 0;
 }

@@ -69,15 +69,10 @@ static void fuzz_stream(struct buf *out, const uint8_t magic[4], const uint8_t *
 	if (size > 0 && (data[0] & 1))
 		fuzz_version(out, magic);
 	reader_init(&r, data, size);
-	for (;;) {
-		uint8_t sel;
-		uint16_t len;
-		const uint8_t *p;
-		if (!reader_get_u8(&r, &sel) || !reader_get_u16le(&r, &len))
-			break;
-		if (len > reader_remaining(&r))
-			len = (uint16_t)reader_remaining(&r);
-		reader_view(&r, &p, len);
+	uint8_t sel;
+	uint16_t len;
+	const uint8_t *p;
+	while (fuzz_next_record(&r, &sel, &p, &len)) {
 		sel %= 17;
 		if (sel == 15)
 			buf_put(out, p, len);
