@@ -7,10 +7,14 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
+
+# The functional tests' port picker (standard library only, like this file).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "test", "functional"))
+from framework.util import free_port  # noqa: E402
 
 
 class BenchError(Exception):
@@ -22,20 +26,6 @@ def logger(name):
     def log(msg):
         print(f"{name}: {msg}", file=sys.stderr, flush=True)
     return log
-
-
-_ports_given = set()
-
-
-def free_port():
-    """A free loopback port this script was not given before."""
-    while True:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port not in _ports_given:
-            _ports_given.add(port)
-            return port
 
 
 def stop_process(proc, timeout=30):

@@ -8,7 +8,7 @@ import re
 import time
 
 from framework import RostraTest, assert_equal, assert_true, wait_until
-from framework.p2p import RawPeer, block_frame, share_genesis, wait_tip
+from framework.p2p import block_frame, chain_behind_raw_peer, wait_tip
 
 HEIGHT = 30
 STEP_S = 0.25
@@ -17,14 +17,7 @@ PROGRESS = re.compile(r"sync: height (\d+) of (\d+), (\d+)\.(\d\d) blocks/s, abo
 
 class P2PSyncProgressTest(RostraTest):
     def run_test(self):
-        a, d = self.add_node(), self.add_node()
-        a.start()
-        a.rpc.generate(HEIGHT)
-        share_genesis(a, d)
-        d.start(["-listen=1"])
-
-        raw = RawPeer(d, "127.0.0.31")
-        raw.claim_chain(a, HEIGHT)
+        a, d, raw = chain_behind_raw_peer(self, HEIGHT, "127.0.0.31")
 
         self.log(f"the raw peer sends a block every {STEP_S} s")
         for h in range(1, HEIGHT + 1):

@@ -15,7 +15,7 @@ import threading
 import time
 
 from framework import RostraTest, assert_true, wait_until
-from framework.p2p import RawPeer, block_frame, peer_addr, share_genesis, wait_tip
+from framework.p2p import block_frame, chain_behind_raw_peer, peer_addr, wait_tip
 
 HEIGHT = 40
 TRICKLE_S = 0.6          # HEIGHT - 1 blocks: about 23 s of trickling
@@ -25,14 +25,7 @@ MARGIN_S = 6             # the sync tick, the connection to A, a loaded machine
 
 class P2PSyncWithholdTest(RostraTest):
     def run_test(self):
-        a, d = self.add_node(), self.add_node()
-        a.start()
-        a.rpc.generate(HEIGHT)
-        share_genesis(a, d)
-        d.start(["-listen=1"])
-
-        raw = RawPeer(d, "127.0.0.32")
-        raw.claim_chain(a, HEIGHT)
+        a, d, raw = chain_behind_raw_peer(self, HEIGHT, "127.0.0.32")
         asked = time.monotonic()
         self.log("D asked the raw peer for blocks; it trickles all but block 1")
 

@@ -198,3 +198,17 @@ class RawPeer:
 
     def close(self):
         self.sock.close()
+
+
+def chain_behind_raw_peer(test, height, source):
+    """A validator A that made height blocks, a fresh listening node D on
+    A's genesis, and a RawPeer from source that has told D it holds A's
+    chain (D has asked it for blocks). Returns (A, D, raw)."""
+    a, d = test.add_node(), test.add_node()
+    a.start()
+    a.rpc.generate(height)
+    share_genesis(a, d)
+    d.start(["-listen=1"])
+    raw = RawPeer(d, source)
+    raw.claim_chain(a, height)
+    return a, d, raw
