@@ -1054,6 +1054,27 @@ static void test_keycache(void)
 		CHECK(tx_check_payload_with(&tx, &pe, keycache_yes, NULL));
 	}
 	tx_release(&tx);
+	/* The sender's key: an off-curve one is refused as such and never
+	 * enters the cache; a valid one under a bad signature is a bad
+	 * signature. */
+	tl_tx(&t, &tx, 2, TX_TRANSFER);
+	tx.u.transfer.to = t.pk[3];
+	tx.u.transfer.amount = 5;
+	if (CHECK(tl_sign(&t, &tx, 2))) {
+		struct ledger_error err;
+		struct tx forged;
+		if (CHECK(tx_copy(&forged, &tx))) {
+			CHECK(unit_unhex(forged.sender.b, PUBKEY_LEN, bad[0]) == PUBKEY_LEN);
+			CHECK(!ledger_check_tx(t.l, &err, &forged, 0, BAL) &&
+			      err.code == LEDGER_ERR_PRIM && err.prim == PRIM_ERR_SENDER_KEY);
+			CHECK(!ledger_keycache_has(t.l->keycache, &forged.sender));
+			tx_release(&forged);
+		}
+		tx.sig[3] ^= 1;
+		CHECK(!ledger_check_tx(t.l, &err, &tx, 0, BAL) &&
+		      err.code == LEDGER_ERR_PRIM && err.prim == PRIM_ERR_BAD_SIGNATURE);
+	}
+	tx_release(&tx);
 	tl_close(&t);
 }
 
