@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """RPC throughput over keep-alive connections, measured with wrk against a
 regtest rostrad with authentication on, each figure as a ratio against a
-constant-reply evhttp server (src/bench/bench_evhttp) measured in the same
-run with the same load. doc/bench.md describes every figure.
+constant-reply evhttp server (src/bench/bench_evhttp) with as many HTTP
+threads, measured in the same run with the same load: first with rostrad's
+default HTTP threads (--http-threads), then with one on both sides.
+doc/bench.md describes every figure.
 
     contrib/bench_rpc.py [--builddir=DIR] [--seconds=N] [--connections=N]
-                         [--threads=N] [--accounts=N]
+                         [--threads=N] [--accounts=N] [--http-threads=N]
 
 Progress goes to stderr; the last line on stdout is one JSON object with
 the figures. Exit status 0 when every run could be made (a missed target
@@ -122,9 +124,10 @@ def run_wrk(port, script, opts, what):
     return r
 
 
-def start_baseline(builddir):
+def start_baseline(builddir, http_threads):
     exe = os.path.join(builddir, "src", "bench", "bench_evhttp")
-    proc = subprocess.Popen([exe], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([exe, f"-threads={http_threads}"], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
     m = re.match(r"port (\d+)$", line.strip())
     if not m:
@@ -133,8 +136,8 @@ def start_baseline(builddir):
     return proc, int(m.group(1))
 
 
-def measure_baseline(builddir, script, opts, what):
-    proc, port = start_baseline(builddir)
+def measure_baseline(builddir, http_threads, script, opts, what):
+    proc, port = start_baseline(builddir, http_threads)
     try:
         return run_wrk(port, script, opts, what)
     finally:
@@ -146,42 +149,66 @@ def must_be_clean(r, what):
         raise BenchError(f"{what}: {r['s503']} 503s and {r['other']} other failures")
 
 
+def throughput(opts, tmp, node, addrs, http_threads):
+    """The baseline, getblockcount, getaccount and the baseline again, with
+    http_threads HTTP threads on both sides; node is running with them."""
+    scripts = {k: os.path.join(tmp, f"{k}.lua") for k in ("count", "account")}
+    lua_script(scripts["count"], node.auth, "getblockcount", None, None)
+    lua_script(scripts["account"], node.auth, "getaccount", None, addrs)
+    tag = f"{http_threads} HTTP thread{'s' if http_threads > 1 else ''}"
+    base1 = measure_baseline(opts.builddir, http_threads, scripts["count"], opts,
+                             f"baseline, {tag}")
+    count = run_wrk(node.rpcport, scripts["count"], opts, f"getblockcount, {tag}")
+    account = run_wrk(node.rpcport, scripts["account"], opts, f"getaccount, {tag}")
+    base2 = measure_baseline(opts.builddir, http_threads, scripts["count"], opts,
+                             f"baseline again, {tag}")
+    for r, what in ((base1, "baseline"), (base2, "baseline"), (count, "getblockcount"),
+                    (account, "getaccount")):
+        must_be_clean(r, what)
+    return (base1["rps"] + base2["rps"]) / 2, count, account
+
+
 def bench(opts, tmp, node):
     datadir = os.path.join(tmp, "node")
     os.makedirs(datadir)
     # A queue deep enough for every connection: the throughput runs measure
     # the server, not its refusals.
-    node.start(["-listen=0", f"-rpcworkqueue={opts.connections * 2}"] + opts.node_args)
+    queue = f"-rpcworkqueue={opts.connections * 2}"
+    node.start(["-listen=0"])
     log(f"making {opts.accounts} funded accounts")
     addrs = make_accounts(node, opts.accounts)
-    scripts = {k: os.path.join(tmp, f"{k}.lua") for k in ("count", "account", "delay")}
-    lua_script(scripts["count"], node.auth, "getblockcount", None, None)
-    lua_script(scripts["account"], node.auth, "getaccount", None, addrs)
+    node.stop()
+    # Every run starts the node again: the state is read from LevelDB's
+    # table files, as on a node that has run for a while, not from the
+    # memtable that has just taken the accounts.
+    node.start(["-listen=0", queue, f"-rpchttpthreads={opts.http_threads}"] + opts.node_args)
+    base, count, account = throughput(opts, tmp, node, addrs, opts.http_threads)
+    node.stop()
 
-    base1 = measure_baseline(opts.builddir, scripts["count"], opts, "baseline")
-    count = run_wrk(node.rpcport, scripts["count"], opts, "getblockcount")
-    account = run_wrk(node.rpcport, scripts["account"], opts, "getaccount")
-    base2 = measure_baseline(opts.builddir, scripts["count"], opts, "baseline again")
-    for r, what in ((base1, "baseline"), (base2, "baseline"), (count, "getblockcount"),
-                    (account, "getaccount")):
-        must_be_clean(r, what)
+    node.start(["-listen=0", queue, "-rpchttpthreads=1"] + opts.node_args)
+    base_1, count_1, account_1 = throughput(opts, tmp, node, addrs, 1)
     node.stop()
 
     node.start(["-listen=0", "-rpcthreads=1", "-rpcworkqueue=1"])
-    lua_script(scripts["delay"], node.auth, "delay", OVERLOAD_DELAY_MS, None)  # a new cookie
-    over = run_wrk(node.rpcport, scripts["delay"], opts, "overload (delay, 1 thread, queue 1)")
+    delay = os.path.join(tmp, "delay.lua")
+    lua_script(delay, node.auth, "delay", OVERLOAD_DELAY_MS, None)  # a new cookie
+    over = run_wrk(node.rpcport, delay, opts, "overload (delay, 1 thread, queue 1)")
     node.stop()
 
-    base = (base1["rps"] + base2["rps"]) / 2
     return {
         "rpc_connections": opts.connections,
         "rpc_accounts": len(addrs),
+        "rpc_http_threads": opts.http_threads,
         "rpc_baseline_rps": round(base),
         "rpc_getblockcount_rps": round(count["rps"]),
         "rpc_getblockcount_ratio": round(count["rps"] / base, 3),
         "rpc_getaccount_rps": round(account["rps"]),
         "rpc_getaccount_ratio": round(account["rps"] / base, 3),
         "rpc_getaccount_p99_ms": round(account["p99_ms"], 2),
+        "rpc_baseline_1thread_rps": round(base_1),
+        "rpc_getblockcount_1thread_ratio": round(count_1["rps"] / base_1, 3),
+        "rpc_getaccount_1thread_ratio": round(account_1["rps"] / base_1, 3),
+        "rpc_getaccount_1thread_p99_ms": round(account_1["p99_ms"], 2),
         "rpc_overload_ok": over["ok"],
         "rpc_overload_503": over["s503"],
         "rpc_overload_other_errors": over["other"],
@@ -195,6 +222,9 @@ def main():
     p.add_argument("--connections", type=int, default=64, help="keep-alive connections (64)")
     p.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     p.add_argument("--accounts", type=int, default=300, help="funded accounts (300)")
+    p.add_argument("--http-threads", type=int, default=2,
+                   help="HTTP threads of rostrad (-rpchttpthreads) and of the baseline "
+                        "(default 2, rostrad's default)")
     p.add_argument("--node-arg", dest="node_args", action="append", default=[],
                    help="an extra rostrad option for the throughput runs (may repeat)")
     opts = p.parse_args()

@@ -19,6 +19,7 @@ void rpc_server_config_init(struct rpc_server_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->threads = RPC_DEFAULT_THREADS;
+	c->http_threads = RPC_DEFAULT_HTTP_THREADS;
 	c->workqueue = RPC_DEFAULT_WORKQUEUE;
 	c->timeout_s = RPC_DEFAULT_TIMEOUT_S;
 	c->max_header_bytes = RPC_DEFAULT_MAX_HEADER_BYTES;
@@ -165,6 +166,7 @@ struct rpc_server *rpc_server_create(char *err, size_t errcap,
 	s->d = d;
 	s->log = log;
 	s->threads = c->threads ? c->threads : 1;
+	s->http_threads = c->http_threads ? c->http_threads : 1;
 	s->workqueue = c->workqueue ? c->workqueue : 1;
 	s->timeout_s = c->timeout_s ? c->timeout_s : 1;
 	s->auth_delay_ms = c->auth_delay_ms;
@@ -178,10 +180,20 @@ struct rpc_server *rpc_server_create(char *err, size_t errcap,
 	return s;
 }
 
+/* Free every loop, once none holds a request. */
+static void rpc_server_free_loops(struct rpc_server *s)
+{
+	for (size_t i = 0; i < s->nloops; i++)
+		rpc_http_teardown(&s->loops[i]);
+	free(s->loops);
+	s->loops = NULL;
+	s->nloops = 0;
+}
+
 /* Undo a start that failed half way (nothing is running). */
 static void rpc_server_unstart(struct rpc_server *s)
 {
-	rpc_http_teardown(s);
+	rpc_server_free_loops(s);
 	rpc_inbox_release(&s->inbox);
 	rpc_queue_release(&s->queue);
 	if (s->cookie_path) {
@@ -194,19 +206,28 @@ static void rpc_server_unstart(struct rpc_server *s)
 static bool rpc_server_threads(struct rpc_server *s, char *err, size_t errcap)
 {
 	sigset_t old;
+	bool ok = true;
 	rpc_block_signals(&old);
-	int rc = pthread_create(&s->http_thread, NULL, rpc_http_thread, s);
+	for (size_t i = 0; i < s->nloops && ok; i++) {
+		struct rpc_http_loop *l = &s->loops[i];
+		ok = pthread_create(&l->thread, NULL, rpc_http_thread, l) == 0;
+		l->running = ok;
+	}
 	rpc_restore_signals(&old);
-	if (rc != 0) {
-		snprintf(err, errcap, "cannot start the RPC thread");
+	/* From here rpc_server_stop undoes the start, threads or not. */
+	s->started = true;
+	if (!ok) {
+		snprintf(err, errcap, "cannot start the RPC HTTP threads");
+		rpc_server_stop(s);
 		return false;
 	}
-	s->started = true;
 	if (!rpc_queue_start(s, s->threads)) {
 		snprintf(err, errcap, "cannot start the RPC worker threads");
 		rpc_server_stop(s);
 		return false;
 	}
+	LOG_INFO(s->log, LOG_CAT_RPC, "RPC server: %u HTTP threads, %u worker threads",
+	         s->http_threads, s->threads);
 	return true;
 }
 
@@ -249,7 +270,8 @@ void rpc_server_interrupt(struct rpc_server *s)
 		return;
 	s->interrupted = true;
 	LOG_INFO(s->log, LOG_CAT_RPC, "RPC server stopping");
-	event_active(s->stop_ev, 0, 0);
+	for (size_t i = 0; i < s->nloops; i++)
+		rpc_http_interrupt(&s->loops[i]);
 	rpc_queue_shutdown(&s->queue);
 	rpc_inbox_shutdown(&s->inbox);
 }
@@ -259,15 +281,21 @@ void rpc_server_stop(struct rpc_server *s)
 	if (!s->started || s->stopped)
 		return;
 	rpc_server_interrupt(s);
-	pthread_join(s->http_thread, NULL);
+	size_t left = 0;
+	for (size_t i = 0; i < s->nloops; i++) {
+		struct rpc_http_loop *l = &s->loops[i];
+		if (l->running)
+			pthread_join(l->thread, NULL);
+		l->running = false;
+		left += l->busy + l->delayed;
+	}
 	s->stopped = true;
-	if (s->busy == 0 && s->delayed == 0) {
-		rpc_http_teardown(s);
+	if (left == 0) {
+		rpc_server_free_loops(s);
 	} else {
 		/* Someone still holds those requests: freeing evhttp under
 		 * them would be worse than leaving them. */
-		LOG_ERROR(s->log, LOG_CAT_RPC, "RPC: leaving %zu unanswered requests behind",
-		          s->busy + s->delayed);
+		LOG_ERROR(s->log, LOG_CAT_RPC, "RPC: leaving %zu unanswered requests behind", left);
 	}
 	if (s->cookie_path && unlink(s->cookie_path) != 0)
 		LOG_WARNING(s->log, LOG_CAT_RPC, "cannot delete the RPC cookie %s", s->cookie_path);

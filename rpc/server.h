@@ -51,6 +51,7 @@ struct rpc_dispatcher;
 struct rpc_server;
 
 #define RPC_DEFAULT_THREADS 4
+#define RPC_DEFAULT_HTTP_THREADS 2
 #define RPC_DEFAULT_WORKQUEUE 16
 #define RPC_DEFAULT_TIMEOUT_S 30
 #define RPC_DEFAULT_MAX_HEADER_BYTES 8192
@@ -69,6 +70,7 @@ struct rpc_server_config {
 	size_t nrpcauth;
 	const char *cookie_path;        /* write a cookie there, or NULL */
 	unsigned threads;               /* -rpcthreads, >= 1 */
+	unsigned http_threads;          /* -rpchttpthreads, >= 1 */
 	unsigned workqueue;             /* -rpcworkqueue, >= 1 */
 	unsigned timeout_s;             /* -rpcservertimeout, >= 1 */
 	size_t max_header_bytes;

@@ -1,6 +1,7 @@
-/* The HTTP thread: evhttp's request callback (peer, path, method,
- * credentials, queue depth), the delayed 401, and sending replies. Every
- * evhttp call on a live request happens on this thread. */
+/* The HTTP threads: evhttp's request callback (peer, path, method,
+ * credentials, queue depth), the delayed 401, and sending replies; the
+ * listeners. Every evhttp call on a live request happens on the thread
+ * whose loop took its connection. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 
 #include "rpc/auth.h"
 #include "rpc/dispatch_internal.h"
@@ -27,66 +29,66 @@
  * worker unparsed. */
 #define RPC_INLINE_MAX_BODY 2048
 
-static void rpc_http_maybe_exit(struct rpc_server *s);
+static void rpc_http_maybe_exit(struct rpc_http_loop *l);
 
 static void rpc_http_written(struct evhttp_request *req, void *arg)
 {
-	struct rpc_server *s = arg;
+	struct rpc_http_loop *l = arg;
 	(void)req;
-	s->writing--;
-	rpc_http_maybe_exit(s);
+	l->writing--;
+	rpc_http_maybe_exit(l);
 }
 
 /* Send a reply. evhttp writes it from this loop later; rpc_http_written
  * counts it done then, so that a stop waits for replies to be written. */
-static void rpc_http_send(struct rpc_server *s, struct evhttp_request *req, int status,
+static void rpc_http_send(struct rpc_http_loop *l, struct evhttp_request *req, int status,
                           bool json, const void *body, size_t len)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
 	if (len > 0)
 		evhttp_add_header(h, "Content-Type",
 		                  json ? "application/json" : "text/plain; charset=utf-8");
-	if (s->stopping)
+	if (l->stopping)
 		evhttp_add_header(h, "Connection", "close");
 	if (len > 0)
 		evbuffer_add(evhttp_request_get_output_buffer(req), body, len);
 	/* A request whose client left has no connection: evhttp frees it at
 	 * once, without calling back. */
 	if (evhttp_request_get_connection(req) != NULL) {
-		evhttp_request_set_on_complete_cb(req, rpc_http_written, s);
-		s->writing++;
+		evhttp_request_set_on_complete_cb(req, rpc_http_written, l);
+		l->writing++;
 	}
 	evhttp_send_reply(req, status, NULL, NULL);
 }
 
-static void rpc_http_plain(struct rpc_server *s, struct evhttp_request *req, int status,
+static void rpc_http_plain(struct rpc_http_loop *l, struct evhttp_request *req, int status,
                            const char *text)
 {
-	rpc_http_send(s, req, status, false, text, strlen(text));
+	rpc_http_send(l, req, status, false, text, strlen(text));
 }
 
 static void rpc_http_grace_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct rpc_server *s = arg;
+	struct rpc_http_loop *l = arg;
 	(void)fd;
 	(void)what;
-	event_base_loopexit(s->http_base, NULL);
+	event_base_loopexit(l->base, NULL);
 }
 
 /* End the loop once stopping and every request is answered and its reply
  * written. A reply whose client vanished mid-write is never reported
  * written; a short grace period bounds the wait for those. */
-static void rpc_http_maybe_exit(struct rpc_server *s)
+static void rpc_http_maybe_exit(struct rpc_http_loop *l)
 {
 	struct timeval grace = { .tv_sec = 1, .tv_usec = 0 };
-	if (!s->stopping || s->busy != 0 || s->delayed != 0)
+	if (!l->stopping || l->busy != 0 || l->delayed != 0)
 		return;
-	if (s->writing == 0) {
-		event_base_loopexit(s->http_base, NULL);
-	} else if (s->grace_ev == NULL) {
-		s->grace_ev = evtimer_new(s->http_base, rpc_http_grace_cb, s);
-		if (s->grace_ev == NULL || evtimer_add(s->grace_ev, &grace) != 0)
-			event_base_loopexit(s->http_base, NULL);
+	if (l->writing == 0) {
+		event_base_loopexit(l->base, NULL);
+	} else if (l->grace_ev == NULL) {
+		l->grace_ev = evtimer_new(l->base, rpc_http_grace_cb, l);
+		if (l->grace_ev == NULL || evtimer_add(l->grace_ev, &grace) != 0)
+			event_base_loopexit(l->base, NULL);
 	}
 }
 
@@ -102,14 +104,15 @@ static void rpc_work_free(struct rpc_work *w)
 static void rpc_http_reply_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct rpc_work *w = arg;
-	struct rpc_server *s = w->srv;
+	struct rpc_http_loop *l = w->loop;
 	(void)fd;
 	(void)what;
-	rpc_http_send(s, w->req, w->status, w->json, w->body.data, w->body.len);
+	rpc_http_send(l, w->req, w->status, w->json, w->body.data, w->body.len);
 	rpc_work_free(w); /* frees the event whose callback this is: allowed
 	                     for a non-persistent event on its own thread */
-	s->busy--;
-	rpc_http_maybe_exit(s);
+	__atomic_fetch_sub(&l->srv->inflight, 1, __ATOMIC_RELAXED);
+	l->busy--;
+	rpc_http_maybe_exit(l);
 }
 
 void rpc_work_post_reply(struct rpc_work *w)
@@ -128,7 +131,7 @@ void rpc_work_fail(struct rpc_work *w, int status, const char *text)
 }
 
 /* The job's done callback: build the reply where the last answer came,
- * send it from the HTTP thread. */
+ * send it from the work's HTTP thread. */
 static void rpc_work_done(struct rpc_job *job, void *arg)
 {
 	struct rpc_work *w = arg;
@@ -145,7 +148,7 @@ static void rpc_work_done(struct rpc_job *job, void *arg)
  * is parsed here, straight from evhttp's buffer (no copy: the parsed
  * calls need no body); a larger one is copied for a worker to parse.
  * NULL when out of memory. */
-static struct rpc_job *rpc_http_job(struct rpc_server *s, struct evhttp_request *req)
+static struct rpc_job *rpc_http_job(const struct rpc_server *s, struct evhttp_request *req)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
@@ -167,7 +170,7 @@ static struct rpc_job *rpc_http_job(struct rpc_server *s, struct evhttp_request 
 }
 
 /* Wrap job (owned from now on, also on failure) for the queue. */
-static struct rpc_work *rpc_work_create(struct rpc_server *s, struct evhttp_request *req,
+static struct rpc_work *rpc_work_create(struct rpc_http_loop *l, struct evhttp_request *req,
                                         struct rpc_job *job)
 {
 	struct rpc_work *w = calloc(1, sizeof(*w));
@@ -175,13 +178,14 @@ static struct rpc_work *rpc_work_create(struct rpc_server *s, struct evhttp_requ
 		rpc_job_destroy(job);
 		return NULL;
 	}
-	w->srv = s;
+	w->srv = l->srv;
+	w->loop = l;
 	w->req = req;
 	buf_init(&w->body);
 	w->job = job;
 	job->done = rpc_work_done;
 	job->done_arg = w;
-	w->reply_ev = event_new(s->http_base, -1, 0, rpc_http_reply_cb, w);
+	w->reply_ev = event_new(l->base, -1, 0, rpc_http_reply_cb, w);
 	if (w->reply_ev == NULL) {
 		rpc_work_free(w);
 		return NULL;
@@ -190,43 +194,44 @@ static struct rpc_work *rpc_work_create(struct rpc_server *s, struct evhttp_requ
 }
 
 /* Run a job that rpc_job_inline accepts here and reply; frees it. */
-static void rpc_http_run_inline(struct rpc_server *s, struct evhttp_request *req,
+static void rpc_http_run_inline(struct rpc_http_loop *l, struct evhttp_request *req,
                                 struct rpc_job *job)
 {
 	int status;
 	rpc_job_run(job);
-	buf_reset(&s->reply);
-	if (rpc_job_reply(job, &s->reply, &status))
-		rpc_http_send(s, req, status, true, s->reply.data, s->reply.len);
+	buf_reset(&l->reply);
+	if (rpc_job_reply(job, &l->reply, &status))
+		rpc_http_send(l, req, status, true, l->reply.data, l->reply.len);
 	else
-		rpc_http_plain(s, req, 500, "out of memory");
+		rpc_http_plain(l, req, 500, "out of memory");
 	rpc_job_destroy(job);
 }
 
-/* The delayed 401: the request and its server, freed by the timer. */
+/* The delayed 401: the request and its loop, freed by the timer. */
 struct rpc_delay {
-	struct rpc_server *srv;
+	struct rpc_http_loop *loop;
 	struct evhttp_request *req;
 };
 
 static void rpc_http_unauthorized_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct rpc_delay *d = arg;
-	struct rpc_server *s = d->srv;
+	struct rpc_http_loop *l = d->loop;
 	(void)fd;
 	(void)what;
 	evhttp_add_header(evhttp_request_get_output_headers(d->req), "WWW-Authenticate",
 	                  "Basic realm=\"jsonrpc\"");
-	rpc_http_plain(s, d->req, 401, "incorrect or missing RPC credentials");
+	rpc_http_plain(l, d->req, 401, "incorrect or missing RPC credentials");
 	free(d);
-	s->delayed--;
-	rpc_http_maybe_exit(s);
+	l->delayed--;
+	rpc_http_maybe_exit(l);
 }
 
 /* Answer 401 after the delay, so that guessing passwords is slow. */
-static void rpc_http_unauthorized(struct rpc_server *s, struct evhttp_request *req,
+static void rpc_http_unauthorized(struct rpc_http_loop *l, struct evhttp_request *req,
                                   const char *peer)
 {
+	const struct rpc_server *s = l->srv;
 	struct timeval tv = {
 		.tv_sec = s->auth_delay_ms / 1000,
 		.tv_usec = (s->auth_delay_ms % 1000) * 1000,
@@ -234,15 +239,15 @@ static void rpc_http_unauthorized(struct rpc_server *s, struct evhttp_request *r
 	struct rpc_delay *d = malloc(sizeof(*d));
 	LOG_WARNING(s->log, LOG_CAT_RPC, "RPC: incorrect or missing credentials from %s", peer);
 	if (d != NULL) {
-		d->srv = s;
+		d->loop = l;
 		d->req = req;
-		if (event_base_once(s->http_base, -1, EV_TIMEOUT, rpc_http_unauthorized_cb, d, &tv) == 0) {
-			s->delayed++;
+		if (event_base_once(l->base, -1, EV_TIMEOUT, rpc_http_unauthorized_cb, d, &tv) == 0) {
+			l->delayed++;
 			return;
 		}
 		free(d);
 	}
-	rpc_http_plain(s, req, 401, "incorrect or missing RPC credentials");
+	rpc_http_plain(l, req, 401, "incorrect or missing RPC credentials");
 }
 
 /* The client's address as text, for a log line. */
@@ -272,180 +277,277 @@ static bool rpc_http_peer_allowed(const struct rpc_server *s, struct evhttp_requ
 }
 
 /* The checks before a request is queued; false when already answered. */
-static bool rpc_http_admit(struct rpc_server *s, struct evhttp_request *req)
+static bool rpc_http_admit(struct rpc_http_loop *l, struct evhttp_request *req)
 {
+	const struct rpc_server *s = l->srv;
 	char peer[128];
-	if (s->stopping) {
-		rpc_http_plain(s, req, 503, "server is shutting down");
+	if (l->stopping) {
+		rpc_http_plain(l, req, 503, "server is shutting down");
 		return false;
 	}
 	if (!rpc_http_peer_allowed(s, req)) {
 		rpc_http_peer_name(req, peer, sizeof(peer));
 		LOG_WARNING(s->log, LOG_CAT_RPC, "RPC: refused connection from %s (not in -rpcallowip)", peer);
-		rpc_http_plain(s, req, 403, "forbidden");
+		rpc_http_plain(l, req, 403, "forbidden");
 		return false;
 	}
 	if (strcmp(evhttp_request_get_uri(req), "/") != 0) {
-		rpc_http_plain(s, req, 404, "not found: the JSON-RPC endpoint is /");
+		rpc_http_plain(l, req, 404, "not found: the JSON-RPC endpoint is /");
 		return false;
 	}
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST) {
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "POST");
-		rpc_http_plain(s, req, 405, "JSON-RPC requests are POSTs");
+		rpc_http_plain(l, req, 405, "JSON-RPC requests are POSTs");
 		return false;
 	}
 	const char *auth = evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
 	if (!rpc_auth_check_header(s->auth, auth)) {
 		rpc_http_peer_name(req, peer, sizeof(peer));
-		rpc_http_unauthorized(s, req, peer);
+		rpc_http_unauthorized(l, req, peer);
 		return false;
 	}
 	return true;
 }
 
+/* Take a place among the works in progress of every HTTP thread; false
+ * when -rpcthreads + -rpcworkqueue are taken. */
+static bool rpc_http_take_place(struct rpc_server *s)
+{
+	size_t limit = (size_t)s->threads + s->workqueue;
+	size_t n = __atomic_fetch_add(&s->inflight, 1, __ATOMIC_RELAXED);
+	if (n < limit)
+		return true;
+	__atomic_fetch_sub(&s->inflight, 1, __ATOMIC_RELAXED);
+	return false;
+}
+
 static void rpc_http_request_cb(struct evhttp_request *req, void *arg)
 {
-	struct rpc_server *s = arg;
-	if (!rpc_http_admit(s, req))
+	struct rpc_http_loop *l = arg;
+	struct rpc_server *s = l->srv;
+	if (!rpc_http_admit(l, req))
 		return;
 	struct rpc_job *job = rpc_http_job(s, req);
 	if (job != NULL && job->parsed && rpc_job_inline(job)) {
-		rpc_http_run_inline(s, req, job);
+		rpc_http_run_inline(l, req, job);
 		return;
 	}
 	if (job == NULL) {
-		rpc_http_plain(s, req, 500, "out of memory");
+		rpc_http_plain(l, req, 500, "out of memory");
 		return;
 	}
-	if (s->busy >= (size_t)s->threads + s->workqueue) {
+	if (!rpc_http_take_place(s)) {
 		rpc_job_destroy(job);
 		LOG_WARNING(s->log, LOG_CAT_RPC, "RPC: work queue depth exceeded");
-		rpc_http_plain(s, req, 503, "work queue depth exceeded");
+		rpc_http_plain(l, req, 503, "work queue depth exceeded");
 		return;
 	}
-	struct rpc_work *w = rpc_work_create(s, req, job);
+	struct rpc_work *w = rpc_work_create(l, req, job);
 	if (w == NULL) {
-		rpc_http_plain(s, req, 500, "out of memory");
+		__atomic_fetch_sub(&s->inflight, 1, __ATOMIC_RELAXED);
+		rpc_http_plain(l, req, 500, "out of memory");
 		return;
 	}
-	s->busy++;
+	l->busy++;
 	if (!rpc_queue_push(&s->queue, w))
 		rpc_work_fail(w, 503, "server is shutting down");
 }
 
 static void rpc_http_force_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct rpc_server *s = arg;
+	struct rpc_http_loop *l = arg;
 	(void)fd;
 	(void)what;
-	LOG_ERROR(s->log, LOG_CAT_RPC, "RPC: %zu requests still unanswered after %d s; abandoning them",
-	          s->busy + s->delayed, RPC_STOP_WAIT_S);
-	event_base_loopbreak(s->http_base);
+	LOG_ERROR(l->srv->log, LOG_CAT_RPC, "RPC: %zu requests still unanswered after %d s; abandoning them",
+	          l->busy + l->delayed, RPC_STOP_WAIT_S);
+	event_base_loopbreak(l->base);
 }
 
 /* Close the listeners and answer no more; exit once all is answered. */
 static void rpc_http_stop_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct rpc_server *s = arg;
+	struct rpc_http_loop *l = arg;
 	struct timeval tv = { .tv_sec = RPC_STOP_WAIT_S, .tv_usec = 0 };
 	(void)fd;
 	(void)what;
-	for (size_t i = 0; i < s->nbound; i++)
-		evhttp_del_accept_socket(s->http, s->bound[i]);
-	s->nbound = 0;
-	s->stopping = true;
-	s->force_ev = evtimer_new(s->http_base, rpc_http_force_cb, s);
-	if (s->force_ev)
-		evtimer_add(s->force_ev, &tv);
-	rpc_http_maybe_exit(s);
+	for (size_t i = 0; i < l->nbound; i++)
+		evhttp_del_accept_socket(l->http, l->bound[i]);
+	l->nbound = 0;
+	l->stopping = true;
+	l->force_ev = evtimer_new(l->base, rpc_http_force_cb, l);
+	if (l->force_ev)
+		evtimer_add(l->force_ev, &tv);
+	rpc_http_maybe_exit(l);
+}
+
+void rpc_http_interrupt(struct rpc_http_loop *l)
+{
+	event_active(l->stop_ev, 0, 0);
 }
 
 void *rpc_http_thread(void *arg)
 {
-	struct rpc_server *s = arg;
-	event_base_loop(s->http_base, EVLOOP_NO_EXIT_ON_EMPTY);
+	struct rpc_http_loop *l = arg;
+	event_base_loop(l->base, EVLOOP_NO_EXIT_ON_EMPTY);
 	return NULL;
 }
 
-/* Bind one endpoint; false with err set when it cannot. */
-static bool rpc_http_bind(struct rpc_server *s, const struct rpc_endpoint *e,
-                          char *err, size_t errcap)
+
+/* Listen on sa for loop l, with a socket of its own; with more than one
+ * HTTP thread the socket is SO_REUSEPORT, so that every loop's socket on
+ * this address shares its port. NULL when it cannot (errno-style error in
+ * EVUTIL_SOCKET_ERROR()). */
+static struct evhttp_bound_socket *rpc_http_listen(struct rpc_http_loop *l,
+                                                   const struct sockaddr *sa, socklen_t salen)
 {
-	struct evhttp_bound_socket *h = evhttp_bind_socket_with_handle(s->http, e->host, e->port);
-	if (h == NULL) {
+	unsigned flags = LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC;
+	if (l->srv->http_threads > 1)
+		flags |= LEV_OPT_REUSEABLE_PORT;
+	/* No callback yet: evhttp_bind_listener sets evhttp's. */
+	struct evconnlistener *lev = evconnlistener_new_bind(l->base, NULL, NULL, flags, -1, sa,
+	                                                     (int)salen);
+	if (lev == NULL)
+		return NULL;
+	struct evhttp_bound_socket *h = evhttp_bind_listener(l->http, lev);
+	if (h == NULL)
+		evconnlistener_free(lev);
+	else
+		l->bound[l->nbound++] = h;
+	return h;
+}
+
+/* Bind endpoint e on the first loop: its address resolved as evhttp
+ * would (the first answer of a passive lookup). Out: *ss and *sl, the
+ * address bound, port included (the one the system chose for port 0).
+ * False with err set when it cannot. */
+static bool rpc_http_bind_first(struct rpc_http_loop *l, const struct rpc_endpoint *e,
+                                struct sockaddr_storage *ss, socklen_t *sl,
+                                char *err, size_t errcap)
+{
+	struct evutil_addrinfo hints = {
+		.ai_family = AF_UNSPEC,
+		.ai_socktype = SOCK_STREAM,
+		.ai_protocol = IPPROTO_TCP,
+		.ai_flags = EVUTIL_AI_PASSIVE | EVUTIL_AI_ADDRCONFIG,
+	};
+	struct evutil_addrinfo *ai = NULL;
+	char port[8];
+	snprintf(port, sizeof(port), "%u", e->port);
+	int rc = evutil_getaddrinfo(e->host, port, &hints, &ai);
+	if (rc != 0) {
+		snprintf(err, errcap, "cannot bind RPC to %s port %u: %s", e->host, e->port,
+		         evutil_gai_strerror(rc));
+		return false;
+	}
+	struct evhttp_bound_socket *h = rpc_http_listen(l, ai->ai_addr, ai->ai_addrlen);
+	evutil_freeaddrinfo(ai);
+	*sl = sizeof(*ss);
+	if (h == NULL || getsockname(evhttp_bound_socket_get_fd(h), (struct sockaddr *)ss, sl) != 0) {
 		snprintf(err, errcap, "cannot bind RPC to %s port %u: %s", e->host, e->port,
 		         evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
 		return false;
 	}
-	s->bound[s->nbound++] = h;
-	if (s->first_port == 0) {
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-		if (getsockname(evhttp_bound_socket_get_fd(h), (struct sockaddr *)&ss, &sl) == 0)
-			s->first_port = ntohs(ss.ss_family == AF_INET6
-			                      ? ((struct sockaddr_in6 *)&ss)->sin6_port
-			                      : ((struct sockaddr_in *)&ss)->sin_port);
-	}
-	LOG_INFO(s->log, LOG_CAT_RPC, "RPC server listening on %s port %u", e->host, e->port);
 	return true;
 }
 
+static uint16_t rpc_http_port_of(const struct sockaddr_storage *ss)
+{
+	return ntohs(ss->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)ss)->sin6_port
+	                                        : ((const struct sockaddr_in *)ss)->sin_port);
+}
+
+/* Bind endpoint e on every loop; false with err set when it cannot. */
+static bool rpc_http_bind(struct rpc_server *s, const struct rpc_endpoint *e,
+                          char *err, size_t errcap)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	if (!rpc_http_bind_first(&s->loops[0], e, &ss, &sl, err, errcap))
+		return false;
+	uint16_t port = rpc_http_port_of(&ss);
+	for (size_t i = 1; i < s->nloops; i++) {
+		if (rpc_http_listen(&s->loops[i], (const struct sockaddr *)&ss, sl) == NULL) {
+			snprintf(err, errcap, "cannot bind RPC to %s port %u for HTTP thread %zu: %s",
+			         e->host, port, i + 1, evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+			return false;
+		}
+	}
+	if (s->first_port == 0)
+		s->first_port = port;
+	LOG_INFO(s->log, LOG_CAT_RPC, "RPC server listening on %s port %u", e->host, port);
+	return true;
+}
+
+/* An endpoint that fails to bind on the first loop may be optional (a
+ * default ::1: no IPv6); once bound there, it must bind on every loop. */
 static bool rpc_http_bind_all(struct rpc_server *s, char *err, size_t errcap)
 {
 	char msg[256];
-	s->bound = calloc(s->nendpoints, sizeof(*s->bound));
-	if (s->bound == NULL) {
-		snprintf(err, errcap, "out of memory");
-		return false;
-	}
 	for (size_t i = 0; i < s->nendpoints; i++) {
 		const struct rpc_endpoint *e = &s->endpoints[i];
+		size_t before = s->loops[0].nbound;
 		if (rpc_http_bind(s, e, msg, sizeof(msg)))
 			continue;
-		if (!e->optional) {
+		if (!e->optional || s->loops[0].nbound != before) {
 			snprintf(err, errcap, "%s", msg);
 			return false;
 		}
-		/* A default ::1 may be missing (no IPv6). */
 		LOG_WARNING(s->log, LOG_CAT_RPC, "%s", msg);
 	}
 	return true;
 }
 
+static bool rpc_http_loop_setup(struct rpc_server *s, struct rpc_http_loop *l)
+{
+	l->srv = s;
+	buf_init(&l->reply);
+	l->base = event_base_new();
+	l->http = l->base ? evhttp_new(l->base) : NULL;
+	l->stop_ev = l->base ? event_new(l->base, -1, 0, rpc_http_stop_cb, l) : NULL;
+	l->bound = calloc(s->nendpoints ? s->nendpoints : 1, sizeof(*l->bound));
+	if (l->http == NULL || l->stop_ev == NULL || l->bound == NULL)
+		return false;
+	evhttp_set_timeout(l->http, (int)s->timeout_s);
+	evhttp_set_max_headers_size(l->http, (ev_ssize_t)s->max_header_bytes);
+	evhttp_set_max_body_size(l->http, (ev_ssize_t)s->max_body_bytes);
+	evhttp_set_gencb(l->http, rpc_http_request_cb, l);
+	return true;
+}
+
 bool rpc_http_setup(struct rpc_server *s, char *err, size_t errcap)
 {
-	s->http_base = event_base_new();
-	s->http = s->http_base ? evhttp_new(s->http_base) : NULL;
-	s->stop_ev = s->http_base ? event_new(s->http_base, -1, 0, rpc_http_stop_cb, s) : NULL;
-	if (s->http == NULL || s->stop_ev == NULL) {
-		snprintf(err, errcap, "cannot create the RPC event base");
+	s->loops = calloc(s->http_threads, sizeof(*s->loops));
+	if (s->loops == NULL) {
+		snprintf(err, errcap, "out of memory");
 		return false;
 	}
-	evhttp_set_timeout(s->http, (int)s->timeout_s);
-	evhttp_set_max_headers_size(s->http, (ev_ssize_t)s->max_header_bytes);
-	evhttp_set_max_body_size(s->http, (ev_ssize_t)s->max_body_bytes);
-	evhttp_set_gencb(s->http, rpc_http_request_cb, s);
+	s->nloops = s->http_threads;
+	for (size_t i = 0; i < s->nloops; i++) {
+		if (!rpc_http_loop_setup(s, &s->loops[i])) {
+			snprintf(err, errcap, "cannot create the RPC event base");
+			return false;
+		}
+	}
 	return rpc_http_bind_all(s, err, errcap);
 }
 
-void rpc_http_teardown(struct rpc_server *s)
+void rpc_http_teardown(struct rpc_http_loop *l)
 {
-	if (s->force_ev)
-		event_free(s->force_ev);
-	if (s->grace_ev)
-		event_free(s->grace_ev);
-	s->grace_ev = NULL;
-	if (s->stop_ev)
-		event_free(s->stop_ev);
-	if (s->http)
-		evhttp_free(s->http);
-	if (s->http_base)
-		event_base_free(s->http_base);
-	free(s->bound);
-	buf_release(&s->reply);
-	s->force_ev = s->stop_ev = NULL;
-	s->http = NULL;
-	s->http_base = NULL;
-	s->bound = NULL;
-	s->nbound = 0;
+	if (l->force_ev)
+		event_free(l->force_ev);
+	if (l->grace_ev)
+		event_free(l->grace_ev);
+	if (l->stop_ev)
+		event_free(l->stop_ev);
+	if (l->http)
+		evhttp_free(l->http); /* closes its listeners */
+	if (l->base)
+		event_base_free(l->base);
+	free(l->bound);
+	buf_release(&l->reply);
+	l->force_ev = l->grace_ev = l->stop_ev = NULL;
+	l->http = NULL;
+	l->base = NULL;
+	l->bound = NULL;
+	l->nbound = 0;
 }

@@ -20,12 +20,15 @@ struct evhttp_bound_socket;
 struct evhttp_request;
 struct rpc_job;
 
+struct rpc_http_loop;
+
 /* One HTTP request in progress, from its acceptance to its reply. */
 struct rpc_work {
 	struct rpc_server *srv;
+	struct rpc_http_loop *loop; /* the HTTP thread that took it */
 	struct evhttp_request *req;
 	struct rpc_job *job;
-	struct event *reply_ev;  /* on the HTTP base: sends the reply */
+	struct event *reply_ev;  /* on loop's base: sends the reply */
 	struct rpc_work *next;   /* in the queue or the inbox */
 	int status;              /* the reply's HTTP status */
 	bool json;               /* the body is JSON (else plain text) */
@@ -57,6 +60,30 @@ struct rpc_inbox {
 	struct event *ev;        /* on the main base: runs them */
 };
 
+/* One HTTP thread: its event base and evhttp, with a listening socket of
+ * its own on every endpoint. With more than one thread the sockets of an
+ * endpoint share its port (SO_REUSEPORT), and the kernel spreads new
+ * connections over them; a connection stays on the thread that took it. */
+struct rpc_http_loop {
+	struct rpc_server *srv;
+	struct event_base *base;
+	struct evhttp *http;
+	struct evhttp_bound_socket **bound;
+	size_t nbound;
+	struct event *stop_ev;   /* begins this loop's stop */
+	pthread_t thread;
+	bool running;            /* the thread was started */
+
+	/* Touched by this loop's thread only (after start). */
+	size_t busy;             /* works accepted and not yet replied */
+	size_t delayed;          /* 401s waiting for their delay */
+	size_t writing;          /* replies handed to evhttp, not yet written */
+	bool stopping;
+	struct event *force_ev;  /* the bound on the wait at stop */
+	struct event *grace_ev;  /* the bound on the wait for writes */
+	struct buf reply;        /* the body of a reply made on this thread */
+};
+
 struct rpc_server {
 	const struct rpc_dispatcher *d;
 	struct logger *log;
@@ -67,40 +94,32 @@ struct rpc_server {
 	size_t nendpoints;
 	char *cookie_path;       /* set once the cookie is written */
 	char *cookie_want;       /* where to write it */
-	unsigned threads, workqueue, timeout_s, auth_delay_ms;
+	unsigned threads, workqueue, timeout_s, auth_delay_ms, http_threads;
 	size_t max_header_bytes, max_body_bytes;
 
 	struct event_base *main_base;
-	struct event_base *http_base;
-	struct evhttp *http;
-	struct evhttp_bound_socket **bound;
-	size_t nbound;
+	struct rpc_http_loop *loops;  /* http_threads of them */
+	size_t nloops;                /* set up so far */
 	uint16_t first_port;
-	struct event *stop_ev;   /* on the HTTP base: begins the stop */
-	pthread_t http_thread;
 	bool started, interrupted, stopped;
-
-	/* Touched by the HTTP thread only (after start). */
-	size_t busy;             /* works accepted and not yet replied */
-	size_t delayed;          /* 401s waiting for their delay */
-	size_t writing;          /* replies handed to evhttp, not yet written */
-	bool stopping;
-	struct event *force_ev;  /* the bound on the wait at stop */
-	struct event *grace_ev;  /* the bound on the wait for writes */
-	struct buf reply;        /* the body of a reply made on this thread */
+	/* Works queued or running, over every HTTP thread (the 503 limit). */
+	size_t inflight;              /* atomic (__atomic builtins) */
 
 	struct rpc_queue queue;
 	struct rpc_inbox inbox;
 };
 
-/* server_http.c (HTTP thread unless said otherwise) */
-/* Main thread, at start: the HTTP base and evhttp, the listeners. */
+/* server_http.c (an HTTP thread unless said otherwise) */
+/* Main thread, at start: every loop's base and evhttp, the listeners. */
 bool rpc_http_setup(struct rpc_server *s, char *err, size_t errcap);
-/* Main thread: free evhttp and the HTTP base (after the thread ended). */
-void rpc_http_teardown(struct rpc_server *s);
-/* The HTTP thread's body. */
+/* Main thread: free what loop l holds (after its thread ended, or before
+ * it started). */
+void rpc_http_teardown(struct rpc_http_loop *l);
+/* An HTTP thread's body; arg is its struct rpc_http_loop. */
 void *rpc_http_thread(void *arg);
-/* Any thread: hand a finished work to the HTTP thread for its reply. */
+/* Main thread: ask loop l to stop (rpc_server_interrupt). */
+void rpc_http_interrupt(struct rpc_http_loop *l);
+/* Any thread: hand a finished work to its HTTP thread for its reply. */
 void rpc_work_post_reply(struct rpc_work *w);
 /* Any thread: make w's reply a plain HTTP error and post it. */
 void rpc_work_fail(struct rpc_work *w, int status, const char *text);

@@ -12,6 +12,17 @@ struct ledger_query {
 	struct buf tmp;
 };
 
+/* The tip this thread read last, with the state it was read from (a
+ * database and its write generation, db_snapshot_generation): a query of
+ * the same state answers it without a read. Each RPC thread asks for the
+ * tip on nearly every request, and the state changes once a block. Per
+ * thread, so that no thread waits for another. */
+static _Thread_local struct {
+	bool valid;
+	uint64_t db_id, gen;
+	struct ledger_tip tip;
+} ledger_q_tip_kept;
+
 struct ledger_query *ledger_query_create(struct db *db)
 {
 	struct ledger_query *q = calloc(1, sizeof(*q));
@@ -64,11 +75,23 @@ bool ledger_q_tip(struct ledger_query *q, struct ledger_tip *tip, struct chain_i
 	struct hash256 gh;
 	bool found;
 
-	ledger_key_meta(&k, LEDGER_META_TIP);
-	if (!qget(q, &q->tmp, &found, err, &k))
-		return false;
-	if (!found || !ledger_tip_decode(&t, q->tmp.data, q->tmp.len))
-		return corrupt(err, "tip");
+	uint64_t dbid = db_id(q->db), gen = db_snapshot_generation(q->snap);
+	if (gen != DB_GEN_UNKNOWN && ledger_q_tip_kept.valid && ledger_q_tip_kept.db_id == dbid &&
+	    ledger_q_tip_kept.gen == gen) {
+		t = ledger_q_tip_kept.tip;
+	} else {
+		ledger_key_meta(&k, LEDGER_META_TIP);
+		if (!qget(q, &q->tmp, &found, err, &k))
+			return false;
+		if (!found || !ledger_tip_decode(&t, q->tmp.data, q->tmp.len))
+			return corrupt(err, "tip");
+		if (gen != DB_GEN_UNKNOWN) {
+			ledger_q_tip_kept.valid = true;
+			ledger_q_tip_kept.db_id = dbid;
+			ledger_q_tip_kept.gen = gen;
+			ledger_q_tip_kept.tip = t;
+		}
+	}
 	if (tip != NULL)
 		*tip = t;
 	if (chain_id == NULL && genesis == NULL)

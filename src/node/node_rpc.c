@@ -124,6 +124,7 @@ static bool node_rpc_server(struct node *n, char *err, size_t errcap)
 	rpc_server_config_init(&c);
 	c.port = node_config_rpc_port(&n->cfg);
 	c.threads = (unsigned)args_get_int(a, "rpcthreads");
+	c.http_threads = (unsigned)args_get_int(a, "rpchttpthreads");
 	c.workqueue = (unsigned)args_get_int(a, "rpcworkqueue");
 	c.timeout_s = (unsigned)args_get_int(a, "rpcservertimeout");
 	bool ok = node_multi(a, "rpcbind", &bind, &c.nbind) &&

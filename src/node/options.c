@@ -113,6 +113,10 @@ const struct args_option node_daemon_options[] = {
 	{ .name = "rpcauth", .kind = ARGS_MULTI, .meta = "user:salt$hmac",
 	  .help = "Accept a login given as a salted HMAC-SHA256 (Bitcoin Core's "
 	          "share/rpcauth format). May be given several times." },
+	{ .name = "rpchttpthreads", .kind = ARGS_INT, .min = 1, .max = 64,
+	  .def = NODE_STR(RPC_DEFAULT_HTTP_THREADS), .meta = "n",
+	  .help = "Threads that run the HTTP server: each takes connections "
+	          "and answers the cheap read-only calls itself." },
 	{ .name = "rpcthreads", .kind = ARGS_INT, .min = 1, .max = 64,
 	  .def = NODE_STR(RPC_DEFAULT_THREADS), .meta = "n",
 	  .help = "Worker threads serving JSON-RPC requests." },

@@ -43,13 +43,21 @@ struct db {
 	 * dangling. Atomic because RPC threads create and destroy them. */
 	atomic_size_t live_snapshots;
 	atomic_size_t live_iters;
+	/* db_write calls begun and ended (db_snapshot_generation). */
+	atomic_uint_fast64_t writes_begun, writes_ended;
+	uint64_t id;                     /* db_id */
 };
 
 struct db_snapshot {
 	struct db *db;
 	const leveldb_snapshot_t *snap;
 	leveldb_readoptions_t *ropts;  /* reads through this snapshot */
+	uint64_t gen;                  /* db_snapshot_generation */
 };
+
+/* The next db_id: the one value shared by every database of the process,
+ * so that no two databases opened in its life share an id. */
+static atomic_uint_fast64_t db_next_id = 1;
 
 struct db_batch {
 	leveldb_writebatch_t *wb;
@@ -286,6 +294,9 @@ static struct db *db_alloc(const struct db_options *opt)
 	db->lock_fd = -1;
 	atomic_init(&db->live_snapshots, 0);
 	atomic_init(&db->live_iters, 0);
+	atomic_init(&db->writes_begun, 0);
+	atomic_init(&db->writes_ended, 0);
+	db->id = atomic_fetch_add(&db_next_id, 1);
 	if (opt->cache_bytes > 0)
 		db->cache = leveldb_cache_create_lru(opt->cache_bytes);
 	if (opt->bloom_bits_per_key > 0)
@@ -446,12 +457,31 @@ struct db_snapshot *db_snapshot_create(struct db *db)
 	if (s == NULL)
 		return NULL;
 	s->db = db;
+	/* ended == begun: every write begun before the load of begun had
+	 * ended before the load of ended (one begun in between would count
+	 * in begun only). begun unchanged after the snapshot: none began
+	 * while it was taken. Then the snapshot holds exactly the first
+	 * `begun` writes, all of them, whatever their order. */
+	uint64_t ended = atomic_load(&db->writes_ended);
+	uint64_t begun = atomic_load(&db->writes_begun);
 	s->snap = leveldb_create_snapshot(db->ldb);
+	bool still = atomic_load(&db->writes_begun) == begun;
+	s->gen = ended == begun && still ? begun : DB_GEN_UNKNOWN;
 	s->ropts = leveldb_readoptions_create();
 	leveldb_readoptions_set_verify_checksums(s->ropts, db->verify_checksums);
 	leveldb_readoptions_set_snapshot(s->ropts, s->snap);
 	atomic_fetch_add(&db->live_snapshots, 1);
 	return s;
+}
+
+uint64_t db_snapshot_generation(const struct db_snapshot *snap)
+{
+	return snap->gen;
+}
+
+uint64_t db_id(const struct db *db)
+{
+	return db->id;
 }
 
 void db_snapshot_destroy(struct db_snapshot *snap)
@@ -590,7 +620,11 @@ bool db_write(struct db *db, char *err, size_t errcap, struct db_batch *b,
 	char *lverr = NULL;
 
 	assert(db != NULL && b != NULL);
+	/* Counted around the write, sequentially consistent like the loads
+	 * in db_snapshot_create. */
+	atomic_fetch_add(&db->writes_begun, 1);
 	leveldb_write(db->ldb, sync ? db->wsync : db->wnosync, b->wb, &lverr);
+	atomic_fetch_add(&db->writes_ended, 1);
 	if (lverr != NULL)
 		return db_fail(err, errcap, lverr, "database write failed");
 	return true;

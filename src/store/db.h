@@ -133,6 +133,17 @@ struct db_snapshot *db_snapshot_create(struct db *db);
 /* Release a snapshot; NULL is a no-op. Its iterators must be gone. */
 void db_snapshot_destroy(struct db_snapshot *snap);
 
+/* The write generation of a snapshot: the number of db_write calls made
+ * before it, when none was under way while it was taken; else
+ * DB_GEN_UNKNOWN. Two snapshots of one database with the same known
+ * generation hold the same data, so a value read through one may be kept
+ * and answered for the other (what ledger_q_tip does). */
+#define DB_GEN_UNKNOWN UINT64_MAX
+uint64_t db_snapshot_generation(const struct db_snapshot *snap);
+/* A number no other database opened by this process has had: with a
+ * generation, it names one state of one database. */
+uint64_t db_id(const struct db *db);
+
 /* The value of a LevelDB property such as "leveldb.stats",
  * "leveldb.sstables", "leveldb.approximate-memory-usage" or
  * "leveldb.num-files-at-level0".

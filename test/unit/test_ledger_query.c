@@ -64,6 +64,44 @@ static bool block_of(struct tl *t, struct tx *txs, size_t n)
 	return CHECK(ok);
 }
 
+/* The tip a query answers is its snapshot's, though each thread keeps
+ * the last one it read: a new block, an older snapshot and another
+ * database each get their own. */
+static void test_kept_tip(void)
+{
+	struct tl t;
+	struct tx tx;
+	struct ledger_tip a, b, c;
+	struct ledger_error err;
+	if (!CHECK(tl_open(&t, "regtest", GTIME, 3, BAL, 1000, NULL)))
+		return;
+	struct ledger_query *q1 = ledger_query_create(t.db);
+	struct ledger_query *q2 = ledger_query_create(t.db);
+	CHECK(ledger_q_tip(q1, &a, NULL, NULL, &err) && ledger_q_tip(q2, &b, NULL, NULL, &err));
+	CHECK(a.height == b.height && memcmp(a.block_id.b, b.block_id.b, 32) == 0);
+	tx = q_simple(&t, 1, TX_TRANSFER, &t.pk[2], 5);
+	CHECK(block_of(&t, &tx, 1));
+	struct ledger_query *q3 = ledger_query_create(t.db);
+	CHECK(ledger_q_tip(q3, &c, NULL, NULL, &err) && c.height == a.height + 1);
+	CHECK(memcmp(c.block_id.b, a.block_id.b, 32) != 0);
+	/* The older snapshot still answers its own block, after the newer. */
+	CHECK(ledger_q_tip(q1, &b, NULL, NULL, &err) && b.height == a.height);
+	CHECK(memcmp(b.block_id.b, a.block_id.b, 32) == 0);
+	CHECK(ledger_q_tip(q3, &b, NULL, NULL, &err) && b.height == c.height);
+	ledger_query_destroy(q1);
+	ledger_query_destroy(q2);
+	ledger_query_destroy(q3);
+	tl_close(&t);
+	/* A new chain: its own tip, not the one kept for the closed one. */
+	if (!CHECK(tl_open(&t, "regtest", GTIME + 1, 3, BAL, 1000, NULL)))
+		return;
+	q1 = ledger_query_create(t.db);
+	CHECK(ledger_q_tip(q1, &b, NULL, NULL, &err) && b.height == a.height);
+	CHECK(memcmp(b.block_id.b, a.block_id.b, 32) != 0);
+	ledger_query_destroy(q1);
+	tl_close(&t);
+}
+
 /* Posts by author and replies, paged with cursors. */
 static void test_posts_and_replies(void)
 {
@@ -316,6 +354,7 @@ static void test_feed(void)
 }
 
 const struct unit_case tl_query_cases[] = {
+	UNIT_CASE(test_kept_tip),
 	UNIT_CASE(test_posts_and_replies),
 	UNIT_CASE(test_lists),
 	UNIT_CASE(test_top_moves),

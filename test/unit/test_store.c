@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -698,6 +699,108 @@ static void test_snapshot_isolation(void)
 	db_snapshot_destroy(s1);
 	db_snapshot_destroy(s2);
 	db_snapshot_destroy(NULL);
+	tdb_teardown(&t);
+}
+
+/* Write generations: snapshots without a write between them share one;
+ * each write moves it on by one. */
+static void test_snapshot_generation(void)
+{
+	struct tdb t;
+	struct bytes one = B("1"), k = B("g/k");
+
+	if (!tdb_setup(&t))
+		return;
+	struct db_snapshot *s1 = db_snapshot_create(t.db);
+	struct db_snapshot *s2 = db_snapshot_create(t.db);
+	uint64_t g = db_snapshot_generation(s1);
+	CHECK(g != DB_GEN_UNKNOWN && db_snapshot_generation(s2) == g);
+	CHECK(write1(t.db, k, &one));
+	struct db_snapshot *s3 = db_snapshot_create(t.db);
+	CHECK(db_snapshot_generation(s3) == g + 1);
+	CHECK(db_snapshot_generation(s1) == g); /* a snapshot keeps its own */
+	db_snapshot_destroy(s1);
+	db_snapshot_destroy(s2);
+	db_snapshot_destroy(s3);
+	/* Another database never has this one's id. */
+	uint64_t id = db_id(t.db);
+	tdb_teardown(&t);
+	if (!tdb_setup(&t))
+		return;
+	CHECK(db_id(t.db) != id);
+	tdb_teardown(&t);
+}
+
+struct gen_writer {
+	struct db *db;
+	int writes;
+	bool ok;
+};
+
+/* Writes "g/n" = 1, 2, ... writes, one synced-off batch each. */
+static void *gen_writer_main(void *arg)
+{
+	struct gen_writer *w = arg;
+	char err[DB_ERR_LEN], v[16];
+	w->ok = true;
+	for (int i = 1; i <= w->writes && w->ok; i++) {
+		struct db_batch *b = db_batch_create();
+		int n = snprintf(v, sizeof(v), "%d", i);
+		db_batch_put(b, "g/n", 3, v, (size_t)n);
+		w->ok = db_write(w->db, err, sizeof(err), b, false);
+		db_batch_destroy(b);
+	}
+	return NULL;
+}
+
+/* Under a writer, every snapshot with a known generation holds exactly
+ * that many of its writes: the value of g/n is the generation's distance
+ * from the start. Snapshots taken mid-write are unknown, never wrong. */
+static void test_snapshot_generation_racing(void)
+{
+	struct tdb t;
+	struct gen_writer w = { .writes = 20000 };
+	pthread_t th;
+	struct buf v = BUF_INIT;
+	size_t known = 0, unknown = 0, wrong = 0;
+	char err[DB_ERR_LEN];
+	bool found;
+
+	if (!tdb_setup(&t))
+		return;
+	w.db = t.db;
+	struct db_snapshot *s0 = db_snapshot_create(t.db);
+	uint64_t g0 = db_snapshot_generation(s0);
+	db_snapshot_destroy(s0);
+	if (!CHECK(g0 != DB_GEN_UNKNOWN) || !CHECK(pthread_create(&th, NULL, gen_writer_main, &w) == 0)) {
+		tdb_teardown(&t);
+		return;
+	}
+	for (int i = 0; i < 200000 && known + unknown < 100000; i++) {
+		struct db_snapshot *s = db_snapshot_create(t.db);
+		uint64_t g = db_snapshot_generation(s);
+		if (!db_get(t.db, s, &v, &found, err, sizeof(err), "g/n", 3)) {
+			wrong++;
+		} else if (g == DB_GEN_UNKNOWN) {
+			unknown++;
+		} else {
+			known++;
+			char text[16] = "0";
+			if (found && v.len < sizeof(text)) {
+				memcpy(text, v.data, v.len);
+				text[v.len] = '\0';
+			}
+			if (strtoull(text, NULL, 10) != g - g0)
+				wrong++;
+		}
+		db_snapshot_destroy(s);
+	}
+	pthread_join(th, NULL);
+	CHECK(w.ok);
+	CHECK(wrong == 0);
+	CHECK(known > 0);
+	unit_note("generations: %zu known, %zu unknown", known, unknown);
+	buf_release(&v);
 	tdb_teardown(&t);
 }
 
@@ -1554,6 +1657,8 @@ static const struct unit_case cases[] = {
 	UNIT_CASE(test_batch_bytes),
 	UNIT_CASE(test_batch_atomic),
 	UNIT_CASE(test_snapshot_isolation),
+	UNIT_CASE(test_snapshot_generation),
+	UNIT_CASE(test_snapshot_generation_racing),
 	UNIT_CASE(test_iter_prefix_walk),
 	UNIT_CASE(test_iter_seek),
 	UNIT_CASE(test_random_model),
