@@ -416,6 +416,27 @@ static struct evhttp_bound_socket *rpc_http_listen(struct rpc_http_loop *l,
 	return h;
 }
 
+/* With SO_REUSEPORT, another process of this user that also sets it
+ * (another rostrad given the same port) could bind the port beside us and
+ * take part of our connections. So the address is first bound without
+ * it, which fails while any listener holds the port; the probe is closed
+ * and the address it got (the port the system chose, for port 0) is the
+ * one bound. Out: *ss, *sl. False with errno-style error set. */
+static bool rpc_http_probe(const struct sockaddr *sa, socklen_t salen,
+                           struct sockaddr_storage *ss, socklen_t *sl)
+{
+	evutil_socket_t fd = socket(sa->sa_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return false;
+	*sl = sizeof(*ss);
+	bool ok = evutil_make_listen_socket_reuseable(fd) == 0 && bind(fd, sa, salen) == 0 &&
+	          getsockname(fd, (struct sockaddr *)ss, sl) == 0;
+	int e = EVUTIL_SOCKET_ERROR();
+	evutil_closesocket(fd);
+	EVUTIL_SET_SOCKET_ERROR(e);
+	return ok;
+}
+
 /* Bind endpoint e on the first loop: its address resolved as evhttp
  * would (the first answer of a passive lookup). Out: *ss and *sl, the
  * address bound, port included (the one the system chose for port 0).
@@ -439,7 +460,11 @@ static bool rpc_http_bind_first(struct rpc_http_loop *l, const struct rpc_endpoi
 		         evutil_gai_strerror(rc));
 		return false;
 	}
-	struct evhttp_bound_socket *h = rpc_http_listen(l, ai->ai_addr, ai->ai_addrlen);
+	struct evhttp_bound_socket *h = NULL;
+	if (l->srv->http_threads == 1)
+		h = rpc_http_listen(l, ai->ai_addr, ai->ai_addrlen);
+	else if (rpc_http_probe(ai->ai_addr, ai->ai_addrlen, ss, sl))
+		h = rpc_http_listen(l, (const struct sockaddr *)ss, *sl);
 	evutil_freeaddrinfo(ai);
 	*sl = sizeof(*ss);
 	if (h == NULL || getsockname(evhttp_bound_socket_get_fd(h), (struct sockaddr *)ss, sl) != 0) {

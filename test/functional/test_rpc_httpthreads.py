@@ -32,6 +32,11 @@ class HTTPThreadsTest(RostraTest):
         node.start(["-rpchttpthreads=4"])
         assert_in("RPC server: 4 HTTP threads", node.log())
         assert_equal(thread_count(node.process.pid), one + 3)
+        self.log("another node on the same RPC port is refused, though both share ports")
+        other = self.add_node()
+        proc = other.run_rostrad(f"-rpcport={node.rpc_port}", "-rpchttpthreads=4", timeout=30)
+        assert_equal(proc.returncode, 1)
+        assert_in("cannot bind RPC to 127.0.0.1", proc.stderr)
 
         rpc = node.rpc
         addr = rpc.getnewaddress()
