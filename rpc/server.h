@@ -1,8 +1,12 @@
-/* The JSON-RPC HTTP server: evhttp on its own thread, a bounded work queue
- * served by worker threads, and the handoff of main-loop methods.
+/* The JSON-RPC HTTP server: evhttp on its own threads, a bounded work
+ * queue served by worker threads, and the handoff of main-loop methods.
  *
  * Threads (DESIGN.md, "Runtime model"):
- *   - the HTTP thread runs its own event_base with evhttp: it accepts
+ *   - http_threads (-rpchttpthreads) HTTP threads, each its own event_base
+ *     and evhttp with its own listening socket on every address (the
+ *     sockets of an address share its port with SO_REUSEPORT; the kernel
+ *     spreads connections over them). "The HTTP thread" below is the one
+ *     whose socket took the connection; it accepts
  *     connections, checks the peer (-rpcallowip: others get 403), the
  *     credentials (401 after a delay done with a timer, never a sleep), the
  *     size limits (evhttp answers 413), and queues the request; every HTTP
@@ -19,7 +23,7 @@
  *   HTTP thread (an event activated on the HTTP base) and sent there.
  *
  * Limits: at most -rpcthreads + -rpcworkqueue queued requests are in
- * progress at once (waiting for a worker, running, or waiting for the main
+ * progress at once over every HTTP thread (waiting for a worker, running, or waiting for the main
  * loop); one more is answered 503. Requests answered on the HTTP thread
  * take no place. Headers above max_header_bytes and bodies above
  * max_body_bytes get 413 from evhttp; a connection idle or stalled for

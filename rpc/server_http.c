@@ -421,7 +421,9 @@ static struct evhttp_bound_socket *rpc_http_listen(struct rpc_http_loop *l,
  * take part of our connections. So the address is first bound without
  * it, which fails while any listener holds the port; the probe is closed
  * and the address it got (the port the system chose, for port 0) is the
- * one bound. Out: *ss, *sl. False with errno-style error set. */
+ * one every loop binds. (With one HTTP thread the probe is not needed,
+ * and costs one bind at start-up: one path for both.) Out: *ss, *sl.
+ * False with errno-style error set. */
 static bool rpc_http_probe(const struct sockaddr *sa, socklen_t salen,
                            struct sockaddr_storage *ss, socklen_t *sl)
 {
@@ -461,9 +463,7 @@ static bool rpc_http_bind_first(struct rpc_http_loop *l, const struct rpc_endpoi
 		return false;
 	}
 	struct evhttp_bound_socket *h = NULL;
-	if (l->srv->http_threads == 1)
-		h = rpc_http_listen(l, ai->ai_addr, ai->ai_addrlen);
-	else if (rpc_http_probe(ai->ai_addr, ai->ai_addrlen, ss, sl))
+	if (rpc_http_probe(ai->ai_addr, ai->ai_addrlen, ss, sl))
 		h = rpc_http_listen(l, (const struct sockaddr *)ss, *sl);
 	evutil_freeaddrinfo(ai);
 	*sl = sizeof(*ss);

@@ -1,5 +1,5 @@
 /* Shared by the server's files: server.c (configuration, lifecycle),
- * server_http.c (the HTTP thread), server_queue.c (the workers) and
+ * server_http.c (the HTTP threads), server_queue.c (the workers) and
  * server_main.c (the main-loop inbox). Not public. */
 #ifndef ROSTRA_RPC_SERVER_INTERNAL_H
 #define ROSTRA_RPC_SERVER_INTERNAL_H
