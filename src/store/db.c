@@ -29,6 +29,10 @@
 #define DB_LOCK_NAME "rostra.lock"
 /* Largest bloom filter accepted: more bits buy nothing measurable. */
 #define DB_MAX_BLOOM_BITS 64
+/* Table block size (LevelDB's default is 4 KiB): every get verifies the
+ * checksum of the whole block it reads, straight from the mapped table
+ * file (doc/storage.md, Options). */
+#define DB_BLOCK_BYTES 1024
 
 struct db {
 	leveldb_t *ldb;
@@ -255,6 +259,7 @@ static leveldb_options_t *db_leveldb_options(const struct db *db,
 	leveldb_options_set_write_buffer_size(lo, opt->write_buffer_bytes);
 	leveldb_options_set_max_open_files(lo, opt->max_open_files);
 	leveldb_options_set_compression(lo, leveldb_no_compression);
+	leveldb_options_set_block_size(lo, DB_BLOCK_BYTES);
 	if (db->cache)
 		leveldb_options_set_cache(lo, db->cache);
 	if (db->filter)
