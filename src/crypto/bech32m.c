@@ -5,6 +5,7 @@
  * struct reader (which reads binary fields). */
 #include "crypto/bech32m.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -33,23 +34,56 @@ static int bech32m_char_value(unsigned char c)
 	return c < 128 ? rev[c] : -1;
 }
 
-/* One step of BIP173's polymod: the generator terms for the five bits
- * shifted out, XORed together, come from a table of all 32 combinations
- * (gen[i] for bit i of the index), so that a step has no branch on the
- * data: the five data-dependent branches mispredicted about half the time. */
+/* BIP173's generator terms for the five bits a polymod step shifts out,
+ * XORed together: all 32 combinations (gen[i] for bit i of the index), so
+ * that a step has no branch on the data (the five data-dependent branches
+ * mispredicted about half the time). */
+static const uint32_t bech32m_gen_xor[32] = {
+	0x00000000u, 0x3b6a57b2u, 0x26508e6du, 0x1d3ad9dfu,
+	0x1ea119fau, 0x25cb4e48u, 0x38f19797u, 0x039bc025u,
+	0x3d4233ddu, 0x0628646fu, 0x1b12bdb0u, 0x2078ea02u,
+	0x23e32a27u, 0x18897d95u, 0x05b3a44au, 0x3ed9f3f8u,
+	0x2a1462b3u, 0x117e3501u, 0x0c44ecdeu, 0x372ebb6cu,
+	0x34b57b49u, 0x0fdf2cfbu, 0x12e5f524u, 0x298fa296u,
+	0x1756516eu, 0x2c3c06dcu, 0x3106df03u, 0x0a6c88b1u,
+	0x09f74894u, 0x329d1f26u, 0x2fa7c6f9u, 0x14cd914bu,
+};
+
+/* One step of the polymod: the 30-bit state takes the symbol v. */
 static uint32_t bech32m_polymod_step(uint32_t chk, uint8_t v)
 {
-	static const uint32_t gen_xor[32] = {
-		0x00000000u, 0x3b6a57b2u, 0x26508e6du, 0x1d3ad9dfu,
-		0x1ea119fau, 0x25cb4e48u, 0x38f19797u, 0x039bc025u,
-		0x3d4233ddu, 0x0628646fu, 0x1b12bdb0u, 0x2078ea02u,
-		0x23e32a27u, 0x18897d95u, 0x05b3a44au, 0x3ed9f3f8u,
-		0x2a1462b3u, 0x117e3501u, 0x0c44ecdeu, 0x372ebb6cu,
-		0x34b57b49u, 0x0fdf2cfbu, 0x12e5f524u, 0x298fa296u,
-		0x1756516eu, 0x2c3c06dcu, 0x3106df03u, 0x0a6c88b1u,
-		0x09f74894u, 0x329d1f26u, 0x2fa7c6f9u, 0x14cd914bu,
-	};
-	return ((chk & 0x1ffffffu) << 5) ^ v ^ gen_xor[chk >> 25];
+	return ((chk & 0x1ffffffu) << 5) ^ v ^ bech32m_gen_xor[chk >> 25];
+}
+
+/* Two steps at once, half as long a chain of dependent loads: the terms
+ * that the top ten bits of the state bring in over two steps, for each of
+ * their 1,024 values. With hi and mid the state's bits 25..29 and 20..24,
+ * the first step XORs in gen_xor[hi], whose own top five bits join mid to
+ * pick the second step's term:
+ *   pair[hi * 32 + mid] = (gen_xor[hi] & 0x1ffffff) << 5
+ *                         ^ gen_xor[mid ^ gen_xor[hi] >> 25].
+ * Built once (bech32m_pair_init). */
+static uint32_t bech32m_pair[1024];
+static pthread_once_t bech32m_pair_once = PTHREAD_ONCE_INIT;
+
+static void bech32m_pair_init(void)
+{
+	for (uint32_t hi = 0; hi < 32; hi++) {
+		uint32_t g = bech32m_gen_xor[hi];
+		for (uint32_t mid = 0; mid < 32; mid++)
+			bech32m_pair[hi * 32 + mid] = (g & 0x1ffffffu) << 5 ^ bech32m_gen_xor[mid ^ g >> 25];
+	}
+}
+
+/* The polymod state after the symbols s[0..n), from chk. */
+static uint32_t bech32m_polymod_run(uint32_t chk, const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+	for (; i + 2 <= n; i += 2)
+		chk = ((chk & 0xfffffu) << 10) ^ (uint32_t)s[i] << 5 ^ s[i + 1] ^ bech32m_pair[chk >> 20];
+	if (i < n)
+		chk = bech32m_polymod_step(chk, s[i]);
+	return chk;
 }
 
 /* The checksum state after the expanded hrp and the data symbols. hrp is
@@ -57,17 +91,16 @@ static uint32_t bech32m_polymod_step(uint32_t chk, uint8_t v)
 static uint32_t bech32m_polymod(const char *hrp, size_t hrp_len,
 				const uint8_t *data, size_t len)
 {
-	uint32_t chk = 1;
+	uint8_t ex[2 * BECH32M_HRP_MAX + 1];
 	size_t i;
 
-	for (i = 0; i < hrp_len; i++)
-		chk = bech32m_polymod_step(chk, (uint8_t)((unsigned char)hrp[i] >> 5));
-	chk = bech32m_polymod_step(chk, 0);
-	for (i = 0; i < hrp_len; i++)
-		chk = bech32m_polymod_step(chk, (uint8_t)((unsigned char)hrp[i] & 31));
-	for (i = 0; i < len; i++)
-		chk = bech32m_polymod_step(chk, data[i]);
-	return chk;
+	pthread_once(&bech32m_pair_once, bech32m_pair_init);
+	for (i = 0; i < hrp_len; i++) {
+		ex[i] = (uint8_t)((unsigned char)hrp[i] >> 5);
+		ex[hrp_len + 1 + i] = (uint8_t)((unsigned char)hrp[i] & 31);
+	}
+	ex[hrp_len] = 0;
+	return bech32m_polymod_run(bech32m_polymod_run(1, ex, 2 * hrp_len + 1), data, len);
 }
 
 /* True if hrp is 1..BECH32M_HRP_MAX characters in 33..126, none upper case
@@ -118,27 +151,24 @@ bool bech32m_encode(char *out, size_t cap, const char *hrp,
 
 /* Check the characters of str (length at most BECH32M_MAX_LEN, no mixed
  * case) and copy them lower-cased. Out: low (size BECH32M_MAX_LEN + 1),
- * *len. */
+ * *len. Without a branch per character: an address's letters and digits
+ * come in no order a predictor could learn. */
 static bool bech32m_lower(char *low, size_t *len, const char *str)
 {
-	bool lower = false, upper = false;
+	unsigned seen = 0; /* bit 0: lower case, bit 1: upper case, bit 2: outside 33..126 */
 	size_t i;
 
 	for (i = 0; str[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)str[i];
-		if (i >= BECH32M_MAX_LEN || c < 33 || c > 126)
+		if (i >= BECH32M_MAX_LEN)
 			return false;
-		if (c >= 'a' && c <= 'z')
-			lower = true;
-		if (c >= 'A' && c <= 'Z') {
-			upper = true;
-			c = (unsigned char)(c - 'A' + 'a');
-		}
-		low[i] = (char)c;
+		unsigned c = (unsigned char)str[i];
+		unsigned upper = c - 'A' < 26;
+		seen |= (unsigned)(c - 'a' < 26) | upper << 1 | (unsigned)(c - 33 > 126 - 33) << 2;
+		low[i] = (char)(c | upper << 5);
 	}
 	low[i] = '\0';
 	*len = i;
-	return !(lower && upper);
+	return (seen & 4) == 0 && (seen & 3) != 3;
 }
 
 bool bech32m_decode(char *hrp, size_t hrp_cap, uint8_t *data, size_t *data_len,
@@ -147,6 +177,7 @@ bool bech32m_decode(char *hrp, size_t hrp_cap, uint8_t *data, size_t *data_len,
 	char low[BECH32M_MAX_LEN + 1];
 	uint8_t vals[BECH32M_MAX_LEN];
 	size_t len = 0, sep, nvals, i;
+	int bad = 0;
 
 	if (hrp_cap > 0)
 		hrp[0] = '\0';
@@ -166,11 +197,10 @@ bool bech32m_decode(char *hrp, size_t hrp_cap, uint8_t *data, size_t *data_len,
 	nvals = len - sep - 1;
 	for (i = 0; i < nvals; i++) {
 		int v = bech32m_char_value((unsigned char)low[sep + 1 + i]);
-		if (v < 0)
-			return false;
-		vals[i] = (uint8_t)v;
+		bad |= v;          /* negative once any character is not in the alphabet */
+		vals[i] = (uint8_t)(v & 31);
 	}
-	if (bech32m_polymod(low, sep, vals, nvals) != BECH32M_CONST)
+	if (bad < 0 || bech32m_polymod(low, sep, vals, nvals) != BECH32M_CONST)
 		return false;
 	nvals -= BECH32M_CHECKSUM_LEN;
 	if (sep >= hrp_cap || nvals > data_cap)
