@@ -212,8 +212,13 @@ static bool social_account_text(json_t *o, void *it, const uint8_t *p, size_t le
 	if (null)
 		return json_is_null(v) || json_object_iter_set_new(o, it, json_null()) == 0;
 	const char *t = len ? (const char *)p : "";
-	if (json_is_string(v))
+	if (json_is_string(v)) {
+		/* The same text (an empty profile field, mostly): nothing to do,
+		 * where jansson would check it, copy it and free the old one. */
+		if (json_string_length(v) == len && memcmp(json_string_value(v), t, len) == 0)
+			return true;
 		return json_string_setn(v, t, len) == 0;
+	}
 	json_t *nv = json_stringn(t, len);
 	return nv != NULL && json_object_iter_set_new(o, it, nv) == 0;
 }
