@@ -284,6 +284,21 @@ static void bench_lthash(struct bench_ctx *b, double verify_rate)
 
 /* ----------------------------------------------------------------- main */
 
+/* The benchmarks' names, in the order they run; -filter=S runs those whose
+ * name contains S (the signature bound always runs). */
+static const char *const bench_names[] = { "sha256", "tx", "lthash", "ledger", "feed" };
+#define BENCH_NAMES (sizeof(bench_names) / sizeof(bench_names[0]))
+
+/* A filter must pick at least one benchmark: one that picks none is a
+ * typing mistake, not a request for the bound alone. */
+static bool bench_filter_ok(const char *filter)
+{
+	for (size_t i = 0; i < BENCH_NAMES; i++)
+		if (strstr(bench_names[i], filter) != NULL)
+			return true;
+	return false;
+}
+
 static bool bench_parse_args(struct bench_ctx *b, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -302,6 +317,14 @@ static bool bench_parse_args(struct bench_ctx *b, int argc, char **argv)
 			}
 			b->threads = n;
 		} else if (strncmp(a, "-filter=", 8) == 0) {
+			if (a[8] == '\0' || !bench_filter_ok(a + 8)) {
+				fprintf(stderr, "bench_rostra: invalid value for -filter: '%s' (no benchmark "
+					"name contains it:", a + 8);
+				for (size_t k = 0; k < BENCH_NAMES; k++)
+					fprintf(stderr, "%s %s", k ? "," : "", bench_names[k]);
+				fprintf(stderr, ")\n");
+				return false;
+			}
 			b->filter = a + 8;
 		} else if (strcmp(a, "-quick") == 0) {
 			b->quick = true;
@@ -340,15 +363,15 @@ int main(int argc, char **argv)
 	verify_set_make(vs);
 	b.vs = vs;
 	double verify_rate = bench_verify(&b);
-	if (bench_wanted(&b, "sha256"))
+	if (bench_wanted(&b, bench_names[0]))
 		bench_sha256(&b);
-	if (bench_wanted(&b, "tx"))
+	if (bench_wanted(&b, bench_names[1]))
 		bench_tx(&b, verify_rate);
-	if (bench_wanted(&b, "lthash"))
+	if (bench_wanted(&b, bench_names[2]))
 		bench_lthash(&b, verify_rate);
-	if (bench_wanted(&b, "ledger"))
+	if (bench_wanted(&b, bench_names[3]))
 		bench_ledger_block(&b);
-	if (bench_wanted(&b, "feed"))
+	if (bench_wanted(&b, bench_names[4]))
 		bench_feed(&b);
 	printf("{%s}\n", b.json.data ? (const char *)b.json.data : "");
 	free(vs);
