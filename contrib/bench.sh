@@ -3,9 +3,9 @@
 # JSON object with every figure by name (doc/bench.md lists them). A few
 # minutes: most of it builds the feed benchmark's 2,000,000-transaction chain
 # in a temporary folder under $TMPDIR (about 1 GB, removed at the end). Then
-# contrib/bench_rpc.py measures RPC throughput with wrk (about a minute) and
-# contrib/bench_sync.py block sync between two nodes on loopback (under a
-# minute).
+# contrib/bench_rpc.py measures RPC throughput with wrk (about a minute and a
+# half) and contrib/bench_sync.py block sync between two nodes on loopback
+# (under a minute).
 #   contrib/bench.sh [bench_rostra options: -seconds=N -filter=S -threads=N -quick]
 set -euo pipefail
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
