@@ -286,8 +286,11 @@ static void bench_lthash(struct bench_ctx *b, double verify_rate)
 
 /* The benchmarks' names, in the order they run; -filter=S runs those whose
  * name contains S (the signature bound always runs). */
-static const char *const bench_names[] = { "sha256", "tx", "lthash", "ledger", "feed" };
-#define BENCH_NAMES (sizeof(bench_names) / sizeof(bench_names[0]))
+enum { BENCH_SHA256, BENCH_TX, BENCH_LTHASH, BENCH_LEDGER, BENCH_FEED, BENCH_NAMES };
+static const char *const bench_names[BENCH_NAMES] = {
+	[BENCH_SHA256] = "sha256", [BENCH_TX] = "tx", [BENCH_LTHASH] = "lthash",
+	[BENCH_LEDGER] = "ledger", [BENCH_FEED] = "feed",
+};
 
 /* A filter must pick at least one benchmark: one that picks none is a
  * typing mistake, not a request for the bound alone. */
@@ -363,15 +366,15 @@ int main(int argc, char **argv)
 	verify_set_make(vs);
 	b.vs = vs;
 	double verify_rate = bench_verify(&b);
-	if (bench_wanted(&b, bench_names[0]))
+	if (bench_wanted(&b, bench_names[BENCH_SHA256]))
 		bench_sha256(&b);
-	if (bench_wanted(&b, bench_names[1]))
+	if (bench_wanted(&b, bench_names[BENCH_TX]))
 		bench_tx(&b, verify_rate);
-	if (bench_wanted(&b, bench_names[2]))
+	if (bench_wanted(&b, bench_names[BENCH_LTHASH]))
 		bench_lthash(&b, verify_rate);
-	if (bench_wanted(&b, bench_names[3]))
+	if (bench_wanted(&b, bench_names[BENCH_LEDGER]))
 		bench_ledger_block(&b);
-	if (bench_wanted(&b, bench_names[4]))
+	if (bench_wanted(&b, bench_names[BENCH_FEED]))
 		bench_feed(&b);
 	printf("{%s}\n", b.json.data ? (const char *)b.json.data : "");
 	free(vs);
