@@ -5,9 +5,9 @@ contrib/bench_rpc.py measures RPC throughput against.
 bench_evhttp: every bad argument (-port, -threads, -bind, an unknown one, a
 port already taken) stops it with exit status 1 and one line naming it;
 with -threads=2 it prints its port and answers every POST on keep-alive
-connections with the same constant JSON-RPC reply. bench_rostra: a bad
-argument stops it with exit status 2 and its usage, before any benchmark
-runs."""
+connections with the same constant JSON-RPC reply, and a SIGTERM ends it
+with exit status 0. bench_rostra: a bad argument stops it with exit status
+2 and a line naming it, before any benchmark runs."""
 import http.client
 import json
 import subprocess
@@ -68,6 +68,7 @@ class BenchToolsTest(RostraTest):
     def stop_evhttp(self, proc):
         proc.terminate()
         proc.communicate(timeout=30)
+        assert_equal(proc.returncode, 0, "bench_evhttp's exit status after SIGTERM")
 
     def evhttp_serves(self):
         self.log("bench_evhttp -threads=2: the constant reply on keep-alive connections")
