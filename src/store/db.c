@@ -9,6 +9,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -34,6 +35,34 @@
  * file (doc/storage.md, Options). */
 #define DB_BLOCK_BYTES 1024
 
+/* One thread's kept snapshot: db_snapshot_create hands it to the same
+ * thread again while no write has begun since it was taken, so that a
+ * thread reading between writes (an RPC thread, most of all) takes no
+ * LevelDB snapshot, nor LevelDB's lock, per read. db_write drops every
+ * kept snapshot once its write has ended, so that none pins data a write
+ * replaced (a lent one goes when its holder destroys it). */
+struct db_slot {
+	atomic_uintptr_t owner;      /* the thread's token (db_thread_token), 0: free */
+	pthread_mutex_t mu;          /* its thread's uses and db_write's drops */
+	struct db_snapshot *snap;    /* kept, or NULL */
+	bool lent;                   /* snap is out with its thread */
+};
+
+/* Threads that can keep a snapshot of one database; more take plain ones.
+ * A slot stays its thread's for the database's life (the node's threads
+ * are pools that live as long). */
+#define DB_SLOTS 16
+
+/* A thread's token: the address of its own copy of this variable, unique
+ * among live threads. A new thread may get an ended one's address, and
+ * its slot with it: a slot is only a cache. */
+static _Thread_local char db_thread_token;
+/* The slot this thread used last, by database id, to skip the search. */
+static _Thread_local struct {
+	uint64_t db_id;
+	unsigned slot;
+} db_thread_last;
+
 struct db {
 	leveldb_t *ldb;
 	int lock_fd;                     /* holds the flock on DB_LOCK_NAME */
@@ -50,6 +79,10 @@ struct db {
 	/* db_write calls begun and ended (db_snapshot_generation). */
 	atomic_uint_fast64_t writes_begun, writes_ended;
 	uint64_t id;                     /* db_id */
+	/* The threads' kept snapshots (struct db_slot); LevelDB snapshots
+	 * alive, kept ones included (db_snapshot_count). */
+	struct db_slot slots[DB_SLOTS];
+	atomic_size_t ldb_snapshots;
 };
 
 struct db_snapshot {
@@ -57,6 +90,7 @@ struct db_snapshot {
 	const leveldb_snapshot_t *snap;
 	leveldb_readoptions_t *ropts;  /* reads through this snapshot */
 	uint64_t gen;                  /* db_snapshot_generation */
+	struct db_slot *slot;          /* the slot that keeps it, or NULL */
 };
 
 /* The next db_id: the one value shared by every database of the process,
@@ -269,6 +303,8 @@ static leveldb_options_t *db_leveldb_options(const struct db *db,
 
 /* ---------------------------------------------------------------- database */
 
+static void db_slots_free(struct db *db);
+
 /* Free everything db owns except the LevelDB handle, then db itself. The
  * cache and filter must outlive the handle, so they go last. */
 static void db_free_parts(struct db *db)
@@ -285,6 +321,8 @@ static void db_free_parts(struct db *db)
 		leveldb_cache_destroy(db->cache);
 	if (db->lock_fd >= 0)
 		close(db->lock_fd);  /* releases the flock */
+	for (size_t i = 0; i < DB_SLOTS; i++)
+		pthread_mutex_destroy(&db->slots[i].mu);
 	free(db);
 }
 
@@ -302,6 +340,16 @@ static struct db *db_alloc(const struct db_options *opt)
 	atomic_init(&db->writes_begun, 0);
 	atomic_init(&db->writes_ended, 0);
 	db->id = atomic_fetch_add(&db_next_id, 1);
+	atomic_init(&db->ldb_snapshots, 0);
+	for (size_t i = 0; i < DB_SLOTS; i++) {
+		atomic_init(&db->slots[i].owner, 0);
+		if (pthread_mutex_init(&db->slots[i].mu, NULL) != 0) {
+			while (i-- > 0)
+				pthread_mutex_destroy(&db->slots[i].mu);
+			free(db);
+			return NULL;
+		}
+	}
 	if (opt->cache_bytes > 0)
 		db->cache = leveldb_cache_create_lru(opt->cache_bytes);
 	if (opt->bloom_bits_per_key > 0)
@@ -376,6 +424,7 @@ void db_close(struct db *db)
 	/* A live snapshot or iterator would dangle: a programmer error. */
 	assert(atomic_load(&db->live_snapshots) == 0);
 	assert(atomic_load(&db->live_iters) == 0);
+	db_slots_free(db);
 	leveldb_close(db->ldb);
 	db_free_parts(db);
 }
@@ -455,9 +504,9 @@ bool db_get(struct db *db, const struct db_snapshot *snap, struct buf *val,
 	return true;
 }
 
-struct db_snapshot *db_snapshot_create(struct db *db)
+/* A new LevelDB snapshot of db with its generation, or NULL. */
+static struct db_snapshot *db_snapshot_new(struct db *db)
 {
-	assert(db != NULL);
 	struct db_snapshot *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
@@ -475,7 +524,101 @@ struct db_snapshot *db_snapshot_create(struct db *db)
 	s->ropts = leveldb_readoptions_create();
 	leveldb_readoptions_set_verify_checksums(s->ropts, db->verify_checksums);
 	leveldb_readoptions_set_snapshot(s->ropts, s->snap);
-	atomic_fetch_add(&db->live_snapshots, 1);
+	atomic_fetch_add(&db->ldb_snapshots, 1);
+	return s;
+}
+
+static void db_snapshot_free(struct db_snapshot *s)
+{
+	if (s == NULL)
+		return;
+	leveldb_readoptions_destroy(s->ropts);
+	leveldb_release_snapshot(s->db->ldb, s->snap);
+	atomic_fetch_sub(&s->db->ldb_snapshots, 1);
+	free(s);
+}
+
+static struct db_slot *db_thread_remember(struct db *db, unsigned i)
+{
+	db_thread_last.db_id = db->id;
+	db_thread_last.slot = i;
+	return &db->slots[i];
+}
+
+/* This thread's slot of db, claimed on first use; NULL when every slot is
+ * another thread's (the caller takes a plain snapshot then). */
+static struct db_slot *db_thread_slot(struct db *db)
+{
+	uintptr_t me = (uintptr_t)&db_thread_token;
+	if (db_thread_last.db_id == db->id &&
+	    atomic_load(&db->slots[db_thread_last.slot].owner) == me)
+		return &db->slots[db_thread_last.slot];
+	for (unsigned i = 0; i < DB_SLOTS; i++)
+		if (atomic_load(&db->slots[i].owner) == me)
+			return db_thread_remember(db, i);
+	for (unsigned i = 0; i < DB_SLOTS; i++) {
+		uintptr_t unowned = 0;
+		if (atomic_compare_exchange_strong(&db->slots[i].owner, &unowned, me))
+			return db_thread_remember(db, i);
+	}
+	return NULL;
+}
+
+/* Drop every kept snapshot of db: those not lent now, the others when
+ * their holders destroy them (their slot no longer names them). */
+static void db_slots_drop(struct db *db)
+{
+	for (size_t i = 0; i < DB_SLOTS; i++) {
+		struct db_slot *slot = &db->slots[i];
+		if (atomic_load(&slot->owner) == 0)
+			continue;
+		pthread_mutex_lock(&slot->mu);
+		struct db_snapshot *s = slot->lent ? NULL : slot->snap;
+		slot->snap = NULL;
+		pthread_mutex_unlock(&slot->mu);
+		db_snapshot_free(s);
+	}
+}
+
+/* At close, when no snapshot is lent (live_snapshots is 0). */
+static void db_slots_free(struct db *db)
+{
+	for (size_t i = 0; i < DB_SLOTS; i++) {
+		db_snapshot_free(db->slots[i].snap);
+		db->slots[i].snap = NULL;
+	}
+}
+
+struct db_snapshot *db_snapshot_create(struct db *db)
+{
+	assert(db != NULL);
+	struct db_slot *slot = db_thread_slot(db);
+	struct db_snapshot *s = NULL, *old = NULL;
+	bool plain = slot == NULL;
+	if (!plain) {
+		pthread_mutex_lock(&slot->mu);
+		plain = slot->lent; /* a second snapshot at once: a plain one */
+		if (!plain) {
+			s = slot->snap;
+			/* Kept while it holds the present state: no write has begun
+			 * since it was taken. */
+			if (s == NULL || s->gen != atomic_load(&db->writes_begun)) {
+				old = s;
+				s = db_snapshot_new(db);
+				slot->snap = s != NULL && s->gen != DB_GEN_UNKNOWN ? s : NULL;
+			}
+			if (s != NULL && s == slot->snap) {
+				s->slot = slot;
+				slot->lent = true;
+			}
+		}
+		pthread_mutex_unlock(&slot->mu);
+		db_snapshot_free(old);
+	}
+	if (plain)
+		s = db_snapshot_new(db);
+	if (s != NULL)
+		atomic_fetch_add(&db->live_snapshots, 1);
 	return s;
 }
 
@@ -493,10 +636,22 @@ void db_snapshot_destroy(struct db_snapshot *snap)
 {
 	if (snap == NULL)
 		return;
-	leveldb_readoptions_destroy(snap->ropts);
-	leveldb_release_snapshot(snap->db->ldb, snap->snap);
 	atomic_fetch_sub(&snap->db->live_snapshots, 1);
-	free(snap);
+	struct db_slot *slot = snap->slot;
+	if (slot != NULL) {
+		pthread_mutex_lock(&slot->mu);
+		slot->lent = false;
+		bool kept = slot->snap == snap; /* else a write dropped it meanwhile */
+		pthread_mutex_unlock(&slot->mu);
+		if (kept)
+			return;
+	}
+	db_snapshot_free(snap);
+}
+
+size_t db_snapshot_count(const struct db *db)
+{
+	return atomic_load(&db->ldb_snapshots);
 }
 
 bool db_property(struct db *db, struct buf *out, const char *name)
@@ -630,6 +785,7 @@ bool db_write(struct db *db, char *err, size_t errcap, struct db_batch *b,
 	atomic_fetch_add(&db->writes_begun, 1);
 	leveldb_write(db->ldb, sync ? db->wsync : db->wnosync, b->wb, &lverr);
 	atomic_fetch_add(&db->writes_ended, 1);
+	db_slots_drop(db);
 	if (lverr != NULL)
 		return db_fail(err, errcap, lverr, "database write failed");
 	return true;

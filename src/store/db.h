@@ -128,10 +128,16 @@ bool db_get(struct db *db, const struct db_snapshot *snap, struct buf *val,
 
 /* Take a snapshot of the current state of db: one consistent view for a
  * whole request. Returns NULL only when out of memory. Owned by the caller,
- * released with db_snapshot_destroy before db_close. */
+ * released with db_snapshot_destroy before db_close. A thread's snapshot
+ * is kept after its release and handed to the same thread again while no
+ * db_write has begun since it was taken (the same state, without a new
+ * LevelDB snapshot); a write drops the kept ones. A second snapshot taken
+ * while the first is held is a new one. */
 struct db_snapshot *db_snapshot_create(struct db *db);
 /* Release a snapshot; NULL is a no-op. Its iterators must be gone. */
 void db_snapshot_destroy(struct db_snapshot *snap);
+/* LevelDB snapshots of db alive now: those held, and those kept. */
+size_t db_snapshot_count(const struct db *db);
 
 /* The write generation of a snapshot: the number of db_write calls made
  * before it, when none was under way while it was taken; else

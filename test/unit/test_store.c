@@ -804,6 +804,154 @@ static void test_snapshot_generation_racing(void)
 	tdb_teardown(&t);
 }
 
+/* A thread's snapshot is kept after its release and handed to it again
+ * while no write has begun; a second one at once is a new one; a write
+ * drops the kept one, or the lent one when its holder lets it go, which
+ * still reads the state it was taken in. */
+static void test_snapshot_kept(void)
+{
+	struct tdb t;
+	struct bytes one = B("1"), two = B("2"), k = B("k/a");
+
+	if (!tdb_setup(&t))
+		return;
+	CHECK(write1(t.db, k, &one));
+	CHECK(db_snapshot_count(t.db) == 0);
+	struct db_snapshot *s1 = db_snapshot_create(t.db);
+	uint64_t g = db_snapshot_generation(s1);
+	db_snapshot_destroy(s1);
+	CHECK(db_snapshot_count(t.db) == 1);              /* kept */
+	struct db_snapshot *s2 = db_snapshot_create(t.db);
+	CHECK(s2 == s1 && db_snapshot_generation(s2) == g);
+	CHECK(holds(t.db, s2, k, &one));
+	/* Held: another at once is a new one, released on destroy. */
+	struct db_snapshot *s3 = db_snapshot_create(t.db);
+	CHECK(s3 != s2 && db_snapshot_generation(s3) == g && db_snapshot_count(t.db) == 2);
+	db_snapshot_destroy(s3);
+	CHECK(db_snapshot_count(t.db) == 1);
+	db_snapshot_destroy(s2);
+	CHECK(db_snapshot_count(t.db) == 1);
+
+	/* A write drops the kept one; the next is new and sees the write. */
+	CHECK(write1(t.db, k, &two));
+	CHECK(db_snapshot_count(t.db) == 0);
+	struct db_snapshot *s4 = db_snapshot_create(t.db);
+	CHECK(db_snapshot_generation(s4) == g + 1 && holds(t.db, s4, k, &two));
+
+	/* Lent across a write: it still reads its own state, and goes when
+	 * released; the next one is new. */
+	CHECK(write1(t.db, k, &one));
+	CHECK(db_snapshot_count(t.db) == 1 && holds(t.db, s4, k, &two));
+	db_snapshot_destroy(s4);
+	CHECK(db_snapshot_count(t.db) == 0);
+	struct db_snapshot *s5 = db_snapshot_create(t.db);
+	CHECK(db_snapshot_generation(s5) == g + 2 && holds(t.db, s5, k, &one));
+	db_snapshot_destroy(s5);
+
+	/* Each database keeps its own; closing one with a kept snapshot frees it. */
+	struct tdb u;
+	if (CHECK(tdb_setup(&u))) {
+		struct db_snapshot *su = db_snapshot_create(u.db);
+		CHECK(holds(u.db, su, k, NULL));
+		db_snapshot_destroy(su);
+		CHECK(db_snapshot_count(u.db) == 1 && db_snapshot_count(t.db) == 1);
+		tdb_teardown(&u);
+	}
+	s1 = db_snapshot_create(t.db);
+	CHECK(holds(t.db, s1, k, &one) && db_snapshot_count(t.db) == 1);
+	db_snapshot_destroy(s1);
+	tdb_teardown(&t);
+}
+
+/* Readers alive together: each waits until all have read once. */
+struct kept_group {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t arrived, expected;
+};
+
+struct kept_reader {
+	struct db *db;
+	struct kept_group *group;
+	struct db_snapshot *first, *second;
+};
+
+/* Take and release a snapshot, wait for the other readers, then again: a
+ * reader with a slot gets its first one back. Alive together, the readers
+ * are distinct threads to the database. */
+static void *kept_reader_main(void *arg)
+{
+	struct kept_reader *r = arg;
+	struct kept_group *g = r->group;
+	r->first = db_snapshot_create(r->db);
+	db_snapshot_destroy(r->first);
+	pthread_mutex_lock(&g->mu);
+	g->arrived++;
+	pthread_cond_broadcast(&g->cv);
+	while (g->arrived < g->expected)
+		pthread_cond_wait(&g->cv, &g->mu);
+	pthread_mutex_unlock(&g->mu);
+	r->second = db_snapshot_create(r->db);
+	db_snapshot_destroy(r->second);
+	return NULL;
+}
+
+static void *kept_destroy_main(void *arg)
+{
+	db_snapshot_destroy(arg);
+	return NULL;
+}
+
+/* Threads keep their own snapshots, as many as a database has slots (16);
+ * the others take plain ones. A snapshot destroyed on another thread than
+ * its own goes back to its own thread's slot. */
+static void test_snapshot_kept_threads(void)
+{
+	enum { READERS = 20 };
+	struct tdb t;
+	struct kept_reader r[READERS];
+	struct kept_group g = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, READERS };
+	pthread_t th[READERS];
+
+	if (!tdb_setup(&t))
+		return;
+	struct db_snapshot *mine = db_snapshot_create(t.db); /* this thread's slot */
+	size_t started = 0;
+	for (size_t i = 0; i < READERS; i++) {
+		r[i] = (struct kept_reader){ .db = t.db, .group = &g };
+		if (!CHECK(pthread_create(&th[i], NULL, kept_reader_main, &r[i]) == 0))
+			break;
+		started++;
+	}
+	pthread_mutex_lock(&g.mu);
+	g.expected = started;
+	pthread_cond_broadcast(&g.cv);
+	pthread_mutex_unlock(&g.mu);
+	for (size_t i = 0; i < started; i++)
+		CHECK(pthread_join(th[i], NULL) == 0);
+	size_t kept = 0;
+	for (size_t i = 0; i < started; i++)
+		kept += r[i].first == r[i].second;
+	CHECK(started == READERS && kept == 15);         /* 16 slots, one this thread's */
+	CHECK(db_snapshot_count(t.db) == 1 + kept);      /* held here, kept there */
+
+	/* Released on another thread: kept for this one. */
+	pthread_t d;
+	if (CHECK(pthread_create(&d, NULL, kept_destroy_main, mine) == 0)) {
+		CHECK(pthread_join(d, NULL) == 0);
+		struct db_snapshot *again = db_snapshot_create(t.db);
+		CHECK(again == mine);
+		db_snapshot_destroy(again);
+	} else {
+		db_snapshot_destroy(mine);
+	}
+	/* A write drops them all. */
+	struct bytes one = B("1"), kb = B("k/b");
+	CHECK(write1(t.db, kb, &one));
+	CHECK(db_snapshot_count(t.db) == 0);
+	tdb_teardown(&t);
+}
+
 /* ------------------------------------------------------------ iteration */
 
 /* Keys chosen so that prefixes are prefixes of each other and keys end in
@@ -1659,6 +1807,8 @@ static const struct unit_case cases[] = {
 	UNIT_CASE(test_snapshot_isolation),
 	UNIT_CASE(test_snapshot_generation),
 	UNIT_CASE(test_snapshot_generation_racing),
+	UNIT_CASE(test_snapshot_kept),
+	UNIT_CASE(test_snapshot_kept_threads),
 	UNIT_CASE(test_iter_prefix_walk),
 	UNIT_CASE(test_iter_seek),
 	UNIT_CASE(test_random_model),
